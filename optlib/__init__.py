@@ -1,0 +1,38 @@
+"""optlib: adaptive learning-rate optimizers in small, exact numpy.
+
+Each optimizer is a pair of pure functions, ``init`` and ``update``, that follow
+``torch.optim``'s conventions exactly (see the book's conventions chapter)::
+
+    import optlib
+    opt = optlib.adam(lr=1e-3)
+    state = opt.init(params)
+    updates, state = opt.update(grads, state, params)
+    params = params + updates
+
+Plotting and widget helpers live apart from the maths, in ``optlib.plotting``
+and ``optlib.explore``; this package's core imports numpy only.
+"""
+
+from optlib import problems, schedules
+from optlib.adadelta import adadelta
+from optlib.adagrad import adagrad
+from optlib.adam import adam, adamw
+from optlib.adamax import adamax
+from optlib.base import Optimizer
+from optlib.nadam import nadam
+from optlib.rmsprop import rmsprop
+from optlib.runner import Run, run
+from optlib.sgd import sgd
+
+OPTIMIZERS = {
+    "sgd": sgd,
+    "adagrad": adagrad,
+    "rmsprop": rmsprop,
+    "adadelta": adadelta,
+    "adam": adam,
+    "adamw": adamw,
+    "adamax": adamax,
+    "nadam": nadam,
+}
+
+__all__ = [*OPTIMIZERS, "OPTIMIZERS", "Optimizer", "Run", "run", "problems", "schedules"]

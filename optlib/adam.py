@@ -1,0 +1,153 @@
+"""Adam, its AMSGrad variant, and AdamW (decoupled weight decay).
+
+Derived in the chapter "Adam" (book/adam.ipynb).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from optlib.base import (
+    Optimizer,
+    any_nonzero,
+    check_broadcast,
+    check_grads,
+    check_hyper,
+    check_lr,
+    check_params,
+    like,
+    lr_at,
+)
+
+
+class AdamState(NamedTuple):
+    t: int  # number of updates taken so far
+    m: np.ndarray  # first moment m_t
+    v: np.ndarray  # second moment v_t
+    v_max: np.ndarray  # running maximum of v_t (AMSGrad only)
+
+
+def bias_correction(beta, t, dtype):
+    """1 - beta**t, formed in float64 and then cast (beta may be an array)."""
+    if np.ndim(beta) == 0:
+        return 1.0 - float(beta) ** t
+    return (1.0 - np.asarray(beta, np.float64) ** t).astype(dtype)
+
+
+def sqrt_of(value):
+    """Square root of a bias correction, a float or an array."""
+    return math.sqrt(value) if isinstance(value, float) else np.sqrt(value)
+
+
+def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled):
+    check_lr(lr)
+    check_hyper("beta1", beta1, 0, 1)
+    check_hyper("beta2", beta2, 0, 1)
+    check_hyper("eps", eps, 0, low_open=True)
+    check_hyper("weight_decay", weight_decay, 0)
+    use_decay = any_nonzero(weight_decay)
+
+    def init(params):
+        check_params(params)
+        check_broadcast(
+            params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
+        )
+        zeros = np.zeros_like(params)
+        return AdamState(t=0, m=zeros, v=zeros, v_max=zeros)
+
+    def update(grads, state, params=None):
+        check_grads(grads, state.m, params, needs_params=use_decay)
+        dtype, t = grads.dtype, state.t + 1
+        eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
+        decay = 0.0
+        if use_decay and decoupled:
+            # eq. adamw-decay: shrink theta directly, outside the adaptive scaling
+            decay = -eta * like(weight_decay, dtype) * params
+            g = grads
+        elif use_decay:
+            g = grads + like(weight_decay, dtype) * params  # L2 penalty in the gradient
+        else:
+            g = grads
+        # eq. adam-m
+        m = b1 * state.m + (1 - b1) * g
+        # eq. adam-v
+        v = b2 * state.v + (1 - b2) * g * g
+        # eq. amsgrad: torch keeps the maximum of the *uncorrected* v_t
+        v_max = np.maximum(state.v_max, v) if amsgrad else state.v_max
+        # eq. adam-hat: m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t), applied as
+        # sqrt(v) / sqrt(1 - beta2^t) + eps, which places eps as torch does
+        c1, c2 = bias_correction(beta1, t, dtype), bias_correction(beta2, t, dtype)
+        denom = np.sqrt(v_max if amsgrad else v) / sqrt_of(c2) + like(eps, dtype)
+        # eq. adam-step
+        step = -(eta / c1) * m / denom
+        return step + decay, AdamState(t, m, v, v_max)
+
+    return Optimizer(init, update)
+
+
+def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=0.0):
+    r"""Adam (Kingma and Ba 2015), with the AMSGrad option, as torch.optim.Adam.
+
+    Symbols: learning rate :math:`\eta` (``lr``), moment decays :math:`\beta_1,
+    \beta_2` (``beta1``, ``beta2``), :math:`\epsilon` (``eps``, outside the root),
+    weight decay :math:`\lambda` (added to the gradient, an L2 penalty).
+
+    .. code-block:: text
+
+        m_0 <- 0, v_0 <- 0, v_max_0 <- 0
+        for t = 1, 2, ...
+            g_t <- grad + lambda * theta_{t-1}
+            m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t              (eq. adam-m)
+            v_t <- beta2 * v_{t-1} + (1 - beta2) * g_t^2            (eq. adam-v)
+            if amsgrad: v_max_t <- max(v_max_{t-1}, v_t); use v_max_t for v_t  (eq. amsgrad)
+            m_hat_t <- m_t / (1 - beta1^t), v_hat_t <- v_t / (1 - beta2^t)   (eq. adam-hat)
+            theta_t <- theta_{t-1} - eta * m_hat_t / (sqrt(v_hat_t) + eps)   (eq. adam-step)
+
+    The first step is ``eta * g / (|g| + eps)``: ``eta * sign(g)`` up to eps.
+
+    Example:
+        >>> import numpy as np, optlib
+        >>> opt = optlib.adam(lr=0.1)
+        >>> updates, _ = opt.update(np.array([1e-3, -50.0]), opt.init(np.zeros(2)))
+        >>> np.round(updates, 4)
+        array([-0.1,  0.1])
+
+    References:
+        Kingma and Ba (2015), Adam: a method for stochastic optimization, ICLR.
+        Reddi, Kale, Kumar (2018), On the convergence of Adam and beyond, ICLR (AMSGrad).
+
+    Warning:
+        optax's ``amsgrad`` takes the maximum of the bias-corrected v; torch and
+        optlib take it of the raw v. Keras's eps is 1e-7.
+    """
+    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False)
+
+
+def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=1e-2):
+    r"""AdamW (Loshchilov and Hutter 2019): Adam with decoupled weight decay, as
+    torch.optim.AdamW.
+
+    Same as :func:`adam`, except that the decay is not added to the gradient:
+
+    .. code-block:: text
+
+        theta_{t-1} <- theta_{t-1} - eta * lambda * theta_{t-1}    (eq. adamw-decay)
+        ... then Adam's update with g_t = grad                      (eq. adam-m .. adam-step)
+
+    With ``weight_decay=0`` AdamW is Adam.
+
+    Example:
+        >>> import numpy as np, optlib
+        >>> opt = optlib.adamw(lr=0.1, weight_decay=0.5)
+        >>> theta = np.array([2.0])
+        >>> updates, _ = opt.update(np.array([1.0]), opt.init(theta), theta)
+        >>> np.round(updates, 6)  # -lr * sign(g) - lr * lambda * theta
+        array([-0.2])
+
+    References:
+        Loshchilov and Hutter (2019), Decoupled weight decay regularization, ICLR.
+    """
+    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=True)

@@ -1,0 +1,237 @@
+"""Test problems: value and gradient, vectorised over leading axes.
+
+Every problem takes points ``x`` of shape ``(..., n)`` and returns values of
+shape ``(...)`` and gradients of shape ``(..., n)``, so one call evaluates a
+whole batch of runs. A problem knows its start, its minimiser (where known) and
+the box to draw it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optlib.base import check_hyper
+
+__all__ = [
+    "Problem",
+    "quadratic",
+    "rosenbrock",
+    "beale",
+    "rastrigin",
+    "saddle",
+    "sparse_logistic",
+    "online_counterexample",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A differentiable test problem.
+
+    ``grad(x, t)`` takes the step count ``t`` (0 for the first update) so that
+    online and mini-batch problems can change with time; the others ignore it.
+    """
+
+    name: str
+    value: Callable[[np.ndarray], np.ndarray]
+    grad: Callable[..., np.ndarray]
+    x0: np.ndarray
+    minimizer: np.ndarray | None = None
+    bounds: tuple[tuple[float, float], ...] | None = None  # plotting box, 2-D problems
+    project: Callable[[np.ndarray], np.ndarray] | None = None  # feasible set, if any
+    hessian: np.ndarray | None = None  # constant Hessian, quadratic problems
+    data: dict = field(default_factory=dict)  # anything else a chapter may show
+
+
+def quadratic(eigenvalues=(1.0, 10.0), angle=0.0, x0=None):
+    r"""f(x) = 1/2 x^T A x with A = R diag(lambda) R^T, R a rotation by ``angle``.
+
+    The rotation acts in the plane of the first two coordinates, so the valley is
+    not aligned with the axes when ``angle != 0`` (a diagonal method then loses its
+    advantage). The condition number is max(lambda) / min(lambda).
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    check_hyper("eigenvalues", lam, 0, low_open=True)
+    n = lam.size
+    rotation = np.eye(n)
+    c, s = np.cos(angle), np.sin(angle)
+    if n >= 2:
+        rotation[:2, :2] = [[c, -s], [s, c]]
+    A = rotation @ np.diag(lam) @ rotation.T
+    start = np.asarray(x0, dtype=np.float64) if x0 is not None else np.ones(n) * 2.0
+    extent = 1.25 * float(np.max(np.abs(start))) + 0.5
+    return Problem(
+        name=f"quadratic(eigenvalues={tuple(lam.tolist())}, angle={angle:g})",
+        value=lambda x: 0.5 * np.einsum("...i,ij,...j->...", x, A, x),
+        # an elementwise sum, not BLAS: a batched run then equals separate runs bit for bit
+        grad=lambda x, t=0: np.sum(x[..., None, :] * A.astype(x.dtype), axis=-1),
+        x0=start,
+        minimizer=np.zeros(n),
+        bounds=((-extent, extent),) * 2,
+        hessian=A,
+        data={"eigenvalues": lam, "rotation": rotation},
+    )
+
+
+def rosenbrock(a=1.0, b=100.0):
+    """f(x, y) = (a - x)^2 + b (y - x^2)^2, minimum 0 at (a, a^2): a curved valley."""
+
+    def value(p):
+        x, y = p[..., 0], p[..., 1]
+        return (a - x) ** 2 + b * (y - x**2) ** 2
+
+    def grad(p, t=0):
+        x, y = p[..., 0], p[..., 1]
+        dx = -2 * (a - x) - 4 * b * x * (y - x**2)
+        dy = 2 * b * (y - x**2)
+        return np.stack([dx, dy], axis=-1)
+
+    return Problem(
+        "rosenbrock",
+        value,
+        grad,
+        x0=np.array([-1.5, 2.0]),
+        minimizer=np.array([a, a**2]),
+        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+    )
+
+
+_BEALE = ((1.5, 1), (2.25, 2), (2.625, 3))  # (c_k, k): terms (c_k - x + x y^k)^2
+
+
+def beale():
+    """f(x, y) = sum_k (c_k - x + x y^k)^2, c = (1.5, 2.25, 2.625); minimum 0 at (3, 0.5)."""
+
+    def value(p):
+        x, y = p[..., 0], p[..., 1]
+        return sum((c - x + x * y**k) ** 2 for c, k in _BEALE)
+
+    def grad(p, t=0):
+        x, y = p[..., 0], p[..., 1]
+        dx = sum(2 * (c - x + x * y**k) * (y**k - 1) for c, k in _BEALE)
+        dy = sum(2 * (c - x + x * y**k) * k * x * y ** (k - 1) for c, k in _BEALE)
+        return np.stack([dx, dy], axis=-1)
+
+    return Problem(
+        "beale",
+        value,
+        grad,
+        x0=np.array([1.0, 1.4]),
+        minimizer=np.array([3.0, 0.5]),
+        bounds=((-4.5, 4.5), (-4.5, 4.5)),
+    )
+
+
+def rastrigin(A=10.0, n=2):
+    """f(x) = A n + sum_i (x_i^2 - A cos(2 pi x_i)): many local minima, global 0 at 0."""
+    return Problem(
+        "rastrigin",
+        value=lambda x: A * n + np.sum(x**2 - A * np.cos(2 * np.pi * x), axis=-1),
+        grad=lambda x, t=0: 2 * x + 2 * np.pi * A * np.sin(2 * np.pi * x),
+        x0=np.full(n, 2.3),
+        minimizer=np.zeros(n),
+        bounds=((-5.12, 5.12),) * 2,
+    )
+
+
+def saddle():
+    """f(x, y) = (x^2 - y^2) / 2: a saddle at 0, unbounded below along y."""
+    H = np.diag([1.0, -1.0])
+    return Problem(
+        "saddle",
+        value=lambda p: 0.5 * (p[..., 0] ** 2 - p[..., 1] ** 2),
+        grad=lambda p, t=0: p * np.array([1.0, -1.0], dtype=p.dtype),
+        x0=np.array([1.5, 1e-3]),
+        minimizer=None,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        hessian=H,
+    )
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # stable for large |z|
+
+
+def sparse_logistic(
+    n_common=5,
+    n_rare=5,
+    common_density=0.5,
+    rare_density=0.02,
+    n_samples=2000,
+    batch_size=None,
+    seed=0,
+):
+    """Logistic regression on binary features, some common and some rare.
+
+    Features are 0/1 with the given densities; the true weights are +-1 on the
+    common features and +-4 on the rare ones, so the rare features carry much of
+    the signal but appear in few samples. Where a feature is 0 its gradient is 0.
+    With ``batch_size`` the gradient at step t is the mean over mini-batch
+    ``t mod (n_samples // batch_size)`` (an online problem); otherwise full batch.
+    The loss is the mean log-loss over all samples.
+    """
+    check_hyper("common_density", common_density, 0, 1, low_open=True, high_open=False)
+    check_hyper("rare_density", rare_density, 0, 1, low_open=True, high_open=False)
+    rng = np.random.default_rng(seed)
+    density = np.r_[np.full(n_common, common_density), np.full(n_rare, rare_density)]
+    X = (rng.random((n_samples, density.size)) < density).astype(np.float64)
+    signs = rng.choice([-1.0, 1.0], size=density.size)
+    w_true = signs * np.r_[np.ones(n_common), 4.0 * np.ones(n_rare)]
+    y = (rng.random(n_samples) < _sigmoid(X @ w_true)).astype(np.float64)
+    n_batches = n_samples // batch_size if batch_size else 1
+
+    def value(w):
+        z = w @ X.T.astype(w.dtype)
+        # log(1 + e^z) - y z, computed stably
+        return np.mean(np.logaddexp(0, z) - y.astype(w.dtype) * z, axis=-1)
+
+    def grad(w, t=0):
+        if batch_size:
+            rows = slice((t % n_batches) * batch_size, (t % n_batches + 1) * batch_size)
+        else:
+            rows = slice(None)
+        Xb, yb = X[rows].astype(w.dtype), y[rows].astype(w.dtype)
+        return (_sigmoid(w @ Xb.T) - yb) @ Xb / Xb.shape[0]
+
+    return Problem(
+        f"sparse_logistic(rare_density={rare_density:g})",
+        value,
+        grad,
+        x0=np.zeros(density.size),
+        minimizer=None,
+        data={
+            "X": X,
+            "y": y,
+            "w_true": w_true,
+            "density": density,
+            "rare": np.arange(n_common, density.size),
+        },
+    )
+
+
+def online_counterexample(big=3.0, small=-1.0, period=3):
+    """Reddi, Kale and Kumar's (2018) online problem on the interval [-1, 1].
+
+    The loss at step t is ``f_t(x) = big * x`` when ``t % period == 0`` and
+    ``small * x`` otherwise, so the gradient is ``big`` once per period and
+    ``small`` in between. With ``big + (period - 1) * small > 0`` the average loss
+    is minimised at x = -1. ``value`` is that average loss; ``project`` clips to
+    the interval. Their Theorem 1 uses big=C, small=-1, period=3 with C > 2.
+    """
+    slope = (big + (period - 1) * small) / period
+
+    def grad(x, t=0):
+        return np.full_like(x, big if t % period == 0 else small)
+
+    return Problem(
+        f"online_counterexample(big={big:g}, small={small:g}, period={period})",
+        value=lambda x: slope * x[..., 0],
+        grad=grad,
+        x0=np.zeros(1),
+        minimizer=np.array([-1.0 if slope > 0 else 1.0]),
+        project=lambda x: np.clip(x, -1.0, 1.0),
+        data={"average_slope": slope},
+    )

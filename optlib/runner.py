@@ -1,0 +1,108 @@
+"""Run an optimizer on a problem and keep the whole record.
+
+The runner returns a :class:`Run`: trajectory, losses, per-step effective
+learning rates and, for every run in the batch, the step at which it diverged
+(a non-finite or exploding loss). Diverged runs are never passed off as data:
+their entries after ``diverged_at`` are NaN and ``diverged_at`` says so.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from optlib.base import Optimizer, check_hyper
+from optlib.problems import Problem
+
+
+class Run(NamedTuple):
+    """The record of a (batched) run of ``steps`` updates.
+
+    Shapes, for a start point of shape ``(*batch, n)``:
+    ``params`` ``(steps + 1, *batch, n)`` (the start, then each iterate),
+    ``losses`` ``(steps + 1, *batch)``, ``rates`` ``(steps, *batch, n)`` (the
+    effective rate ``-update / grad`` per coordinate, NaN where the gradient is 0),
+    ``diverged_at`` ``(*batch)`` (the first step whose iterate diverged, -1 if none).
+    """
+
+    params: np.ndarray
+    losses: np.ndarray
+    rates: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def diverged(self):
+        """True for each run of the batch that diverged."""
+        return self.diverged_at >= 0
+
+    @property
+    def final(self):
+        """The last iterate of each run (NaN for diverged runs)."""
+        return self.params[-1]
+
+
+def run(
+    opt: Optimizer,
+    problem: Problem,
+    steps: int,
+    x0=None,
+    *,
+    noise=0.0,
+    seed=0,
+    explode=1e6,
+    dtype=np.float64,
+):
+    """Take ``steps`` updates of ``opt`` on ``problem`` and return a :class:`Run`.
+
+    ``x0`` defaults to the problem's start; give it a leading batch shape (e.g.
+    ``(K, n)``, with hyperparameters of shape ``(K, 1)``) to run K optimizers in one
+    call. ``noise`` adds Gaussian noise of that standard deviation to each
+    gradient (a number or an array broadcasting against ``x0``), drawn from
+    ``np.random.default_rng(seed)``. A run diverges at the first step whose loss is
+    not finite or exceeds ``explode * (1 + |initial loss|)`` in magnitude.
+
+    Example:
+        >>> import optlib
+        >>> record = optlib.run(optlib.sgd(lr=0.05), optlib.problems.quadratic(), steps=100)
+        >>> record.params.shape, int(record.diverged_at)
+        ((101, 2), -1)
+        >>> record = optlib.run(optlib.sgd(lr=0.25), optlib.problems.quadratic(), steps=100)
+        >>> int(record.diverged_at)  # lr above 2 / lambda_max = 0.2
+        18
+    """
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    check_hyper("explode", explode, 0, low_open=True)
+    steps = int(steps)
+    x = np.array(problem.x0 if x0 is None else x0, dtype=dtype)
+    rng = np.random.default_rng(seed)
+    noisy = np.any(np.asarray(noise) != 0)
+    noise = np.asarray(noise, dtype=dtype)
+
+    params = np.empty((steps + 1, *x.shape), dtype=dtype)
+    losses = np.empty((steps + 1, *x.shape[:-1]))
+    rates = np.empty((steps, *x.shape), dtype=dtype)
+    params[0], losses[0] = x, problem.value(x)
+    limit = explode * (1.0 + np.abs(losses[0]))
+    diverged_at = np.where(np.isfinite(losses[0]), -1, 0)
+
+    state = opt.init(x)
+    with np.errstate(all="ignore"):  # diverging runs overflow; they are marked below
+        for t in range(steps):
+            g = problem.grad(x, t)
+            if noisy:
+                g = g + noise * rng.standard_normal(x.shape).astype(dtype)
+            updates, state = opt.update(g, state, x)
+            x = x + updates
+            if problem.project is not None:
+                x = problem.project(x)
+            params[t + 1], losses[t + 1] = x, problem.value(x)
+            rates[t] = np.divide(-updates, g, out=np.full_like(g, np.nan), where=g != 0)
+            bad = ~np.isfinite(losses[t + 1]) | (np.abs(losses[t + 1]) > limit)
+            diverged_at = np.where((diverged_at < 0) & bad, t + 1, diverged_at)
+
+    step = np.arange(steps + 1).reshape(-1, *[1] * diverged_at.ndim)
+    after = (diverged_at >= 0) & (step >= diverged_at)  # (steps + 1, *batch)
+    params[after], losses[after], rates[after[1:]] = np.nan, np.nan, np.nan
+    return Run(params, losses, rates, diverged_at)

@@ -1,0 +1,233 @@
+"""Learning-rate schedules: pure functions of the step count t.
+
+A schedule maps ``t`` (0 for the first update; an int or an integer array) to
+the learning rate of that update. Each equals the lr that the matching
+``torch.optim.lr_scheduler`` holds after ``t`` calls of ``scheduler.step()``, in
+closed form (torch computes some of them recursively; the two agree to
+rounding). Pass one to any optimizer as ``lr=schedule``. Rates are absolute,
+as torch's ``eta_min`` (optax's ``alpha`` is a fraction of the initial rate).
+
+Derived in the chapter "Learning-rate schedules" (book/schedules.ipynb).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlib.base import check_hyper
+
+__all__ = [
+    "constant",
+    "step_decay",
+    "exponential_decay",
+    "cyclic_triangular",
+    "cosine_annealing",
+    "cosine_warm_restarts",
+    "linear_warmup",
+]
+
+
+def _steps(t):
+    """t as an int64 array (or scalar); negative or fractional counts are errors."""
+    array = np.asarray(t)
+    if not np.issubdtype(array.dtype, np.integer):
+        if not np.all(np.mod(array, 1) == 0):
+            raise ValueError(f"t must be a whole step count >= 0, got {t!r}")
+        array = array.astype(np.int64)
+    if np.any(array < 0):
+        raise ValueError(f"t must be a whole step count >= 0, got {t!r}")
+    return array
+
+
+def _count(name, value):
+    """A positive whole number of steps."""
+    if int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+def constant(lr):
+    """eta_t = eta: a constant rate, as a schedule."""
+    check_hyper("lr", lr, 0)
+    return lambda t: lr + 0.0 * _steps(t)
+
+
+def step_decay(lr, step_size, gamma=0.1):
+    r"""Step decay, as ``StepLR``: :math:`\eta_t = \eta\,\gamma^{\lfloor t/s \rfloor}`.
+
+    Example:
+        >>> from optlib.schedules import step_decay
+        >>> [float(step_decay(1.0, step_size=2, gamma=0.5)(t)) for t in range(5)]
+        [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+    check_hyper("lr", lr, 0)
+    step_size = _count("step_size", step_size)
+    check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
+    return lambda t: lr * gamma ** (_steps(t) // step_size)
+
+
+def exponential_decay(lr, gamma):
+    r"""Exponential decay, as ``ExponentialLR``: :math:`\eta_t = \eta\,\gamma^t`.
+
+    The continuous form :math:`\eta e^{-\lambda t}` is the same with
+    :math:`\lambda = -\ln\gamma`.
+
+    Example:
+        >>> from optlib.schedules import exponential_decay
+        >>> float(exponential_decay(0.1, gamma=0.5)(3))
+        0.0125
+    """
+    check_hyper("lr", lr, 0)
+    check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
+    return lambda t: lr * gamma ** _steps(t).astype(np.float64)
+
+
+def cyclic_triangular(
+    base_lr, max_lr, step_size_up, step_size_down=None, mode="triangular", gamma=1.0
+):
+    r"""Smith's cyclical learning rate, as ``CyclicLR(cycle_momentum=False)``.
+
+    With :math:`s_u` steps up, :math:`s_d` down and :math:`T = s_u + s_d`:
+
+    .. code-block:: text
+
+        cycle = floor(1 + t / T)                       (eq. clr-cycle)
+        x = 1 + t / T - cycle                          (position in the cycle, [0, 1))
+        h = x / (s_u/T) if x <= s_u/T else (x - 1) / (s_u/T - 1)   (eq. clr-height)
+        eta_t = base_lr + (max_lr - base_lr) * h * scale          (eq. clr)
+
+    where ``scale`` is 1 (``"triangular"``), ``1 / 2**(cycle - 1)``
+    (``"triangular2"``) or ``gamma**t`` (``"exp_range"``). With ``s_d = s_u = s``
+    this is Smith's ``1 - |t/s - 2 cycle + 1|``.
+
+    Example:
+        >>> from optlib.schedules import cyclic_triangular
+        >>> clr = cyclic_triangular(0.0, 1.0, step_size_up=2)
+        >>> [float(clr(t)) for t in range(6)]
+        [0.0, 0.5, 1.0, 0.5, 0.0, 0.5]
+
+    References:
+        Smith (2017), Cyclical learning rates for training neural networks, WACV.
+    """
+    check_hyper("base_lr", base_lr, 0)
+    check_hyper("max_lr", max_lr, 0)
+    step_size_up = _count("step_size_up", step_size_up)
+    step_size_down = (
+        step_size_up if step_size_down is None else _count("step_size_down", step_size_down)
+    )
+    if mode not in ("triangular", "triangular2", "exp_range"):
+        raise ValueError(
+            f"mode must be one of 'triangular', 'triangular2', 'exp_range', got {mode!r}"
+        )
+    check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
+    total = float(step_size_up + step_size_down)
+    ratio = step_size_up / total
+
+    def schedule(t):
+        t = _steps(t)
+        cycle = np.floor(1 + t / total)  # eq. clr-cycle
+        x = 1.0 + t / total - cycle
+        height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))  # eq. clr-height
+        if mode == "triangular":
+            scale = 1.0
+        elif mode == "triangular2":
+            scale = 1 / 2.0 ** (cycle - 1)
+        else:
+            scale = gamma ** t.astype(np.float64)
+        return base_lr + (max_lr - base_lr) * height * scale  # eq. clr
+
+    return schedule
+
+
+def cosine_annealing(lr, T_max, eta_min=0.0):
+    r"""Cosine annealing, as ``CosineAnnealingLR``:
+
+    .. math:: \eta_t = \eta_{\min} + \tfrac12(\eta - \eta_{\min})(1 + \cos(\pi t / T_{\max}))
+
+    Past ``T_max`` it rises again (period ``2 T_max``), as torch's does.
+
+    Example:
+        >>> from optlib.schedules import cosine_annealing
+        >>> [round(float(cosine_annealing(1.0, T_max=4)(t)), 4) for t in range(5)]
+        [1.0, 0.8536, 0.5, 0.1464, 0.0]
+
+    References:
+        Loshchilov and Hutter (2017), SGDR: stochastic gradient descent with warm
+        restarts, ICLR.
+    """
+    check_hyper("lr", lr, 0)
+    T_max = _count("T_max", T_max)
+    check_hyper("eta_min", eta_min, 0)
+    return lambda t: eta_min + (lr - eta_min) * (1 + np.cos(np.pi * _steps(t) / T_max)) / 2
+
+
+def cosine_warm_restarts(lr, T_0, T_mult=1, eta_min=0.0):
+    r"""SGDR, as ``CosineAnnealingWarmRestarts``: cosine annealing that restarts.
+
+    Period i lasts :math:`T_i = T_0 T_{mult}^i` steps; within it, with
+    :math:`T_{cur}` steps since the restart,
+    :math:`\eta_t = \eta_{\min} + \tfrac12(\eta - \eta_{\min})(1 + \cos(\pi T_{cur}/T_i))`.
+
+    Example:
+        >>> from optlib.schedules import cosine_warm_restarts
+        >>> sgdr = cosine_warm_restarts(1.0, T_0=2, T_mult=2)
+        >>> [round(float(sgdr(t)), 3) for t in range(8)]
+        [1.0, 0.5, 1.0, 0.854, 0.5, 0.146, 1.0, 0.962]
+
+    References:
+        Loshchilov and Hutter (2017), SGDR: stochastic gradient descent with warm
+        restarts, ICLR.
+    """
+    check_hyper("lr", lr, 0)
+    T_0 = _count("T_0", T_0)
+    T_mult = _count("T_mult", T_mult)
+    check_hyper("eta_min", eta_min, 0)
+
+    def schedule(t):
+        t = _steps(t)
+        t_cur, t_i = t.astype(np.int64) % T_0, np.full(t.shape, T_0, dtype=np.int64)
+        if T_mult > 1:
+            # walk the periods: start of period i is T_0 (T_mult^i - 1) / (T_mult - 1)
+            start, length = np.zeros_like(t_i), t_i.copy()
+            while np.any(t >= start + length):
+                later = t >= start + length
+                start = np.where(later, start + length, start)
+                length = np.where(later, length * T_mult, length)
+            t_cur, t_i = t - start, length
+        return eta_min + (lr - eta_min) * (1 + np.cos(np.pi * t_cur / t_i)) / 2
+
+    return schedule
+
+
+def linear_warmup(lr, warmup_steps, start_factor=1 / 3, then=None):
+    r"""Linear warm-up, as ``LinearLR(start_factor, end_factor=1, total_iters=warmup_steps)``.
+
+    .. math:: \eta_t = \eta\,\big(f_0 + (1 - f_0)\min(t, W)/W\big)
+
+    With ``then`` (another schedule) it is followed by ``then(t - W)`` from step W
+    on, as ``SequentialLR([LinearLR(...), then], milestones=[W])``; e.g. warm-up
+    into cosine annealing.
+
+    Example:
+        >>> from optlib.schedules import linear_warmup
+        >>> warm = linear_warmup(0.4, warmup_steps=3, start_factor=0.25)
+        >>> [round(float(warm(t)), 2) for t in range(5)]
+        [0.1, 0.2, 0.3, 0.4, 0.4]
+
+    References:
+        Goyal et al. (2017), Accurate, large minibatch SGD: training ImageNet in 1 hour.
+    """
+    check_hyper("lr", lr, 0)
+    warmup_steps = _count("warmup_steps", warmup_steps)
+    check_hyper("start_factor", start_factor, 0, 1, low_open=True, high_open=False)
+    if then is not None and not callable(then):
+        raise ValueError(f"then must be a schedule (a function of t) or None, got {then!r}")
+
+    def schedule(t):
+        t = _steps(t)
+        ramp = lr * (start_factor + (1 - start_factor) * np.minimum(t, warmup_steps) / warmup_steps)
+        if then is None:
+            return ramp
+        return np.where(t < warmup_steps, ramp, then(np.maximum(t - warmup_steps, 0)))
+
+    return schedule

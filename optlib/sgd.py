@@ -1,0 +1,100 @@
+"""Stochastic gradient descent with heavy-ball or Nesterov momentum.
+
+Derived in the chapter "Gradient descent and momentum" (book/gradient_descent.ipynb).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from optlib.base import (
+    Optimizer,
+    any_nonzero,
+    check_broadcast,
+    check_grads,
+    check_hyper,
+    check_lr,
+    check_params,
+    like,
+    lr_at,
+)
+
+
+class SGDState(NamedTuple):
+    t: int  # number of updates taken so far
+    b: np.ndarray  # momentum buffer b_t
+
+
+def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
+    r"""SGD with optional heavy-ball (Polyak) or Nesterov momentum, as torch.optim.SGD.
+
+    Symbols: learning rate :math:`\eta` (``lr``), momentum :math:`\mu`
+    (``momentum``), dampening :math:`\tau` (``dampening``), weight decay
+    :math:`\lambda` (``weight_decay``), momentum buffer :math:`b_t`.
+
+    .. code-block:: text
+
+        for t = 1, 2, ...
+            g_t <- grad + lambda * theta_{t-1}                  (L2 weight decay)
+            b_t <- g_t                          if t = 1        (eq. sgd-buffer)
+                   mu * b_{t-1} + (1 - tau) * g_t otherwise
+            d_t <- g_t + mu * b_t   if nesterov, else b_t       (eq. sgd-nesterov)
+            theta_t <- theta_{t-1} - eta * d_t                  (eq. sgd-step)
+
+    With ``momentum=0`` this is plain gradient descent, ``theta - eta * g``.
+
+    Example:
+        >>> import numpy as np, optlib
+        >>> opt = optlib.sgd(lr=0.1, momentum=0.9)
+        >>> theta = np.array([1.0, -2.0])
+        >>> state = opt.init(theta)
+        >>> updates, state = opt.update(2 * theta, state, theta)  # grad of |theta|^2
+        >>> theta + updates
+        array([ 0.8, -1.6])
+
+    References:
+        Polyak (1964), Some methods of speeding up the convergence of iteration methods.
+        Sutskever, Martens, Dahl, Hinton (2013), On the importance of initialization and
+        momentum in deep learning (the form of Nesterov momentum used here).
+    """
+    check_lr(lr)
+    check_hyper("momentum", momentum, 0, 1)
+    check_hyper("dampening", dampening, 0, 1, high_open=False)
+    check_hyper("weight_decay", weight_decay, 0)
+    if nesterov and (np.any(np.asarray(momentum) <= 0) or any_nonzero(dampening)):
+        raise ValueError(
+            "nesterov=True requires momentum in (0, 1) and dampening = 0, "
+            f"got momentum={momentum!r}, dampening={dampening!r}"
+        )
+    use_momentum = any_nonzero(momentum)
+    use_decay = any_nonzero(weight_decay)
+
+    def init(params):
+        check_params(params)
+        check_broadcast(
+            params,
+            lr=lr_at(lr, 0),
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+        )
+        return SGDState(t=0, b=np.zeros_like(params))
+
+    def update(grads, state, params=None):
+        check_grads(grads, state.b, params, needs_params=use_decay)
+        dtype = grads.dtype
+        eta = like(lr_at(lr, state.t), dtype)
+        g = grads + like(weight_decay, dtype) * params if use_decay else grads
+        if not use_momentum:
+            return -eta * g, SGDState(state.t + 1, state.b)
+        mu = like(momentum, dtype)
+        # eq. sgd-buffer: torch starts the buffer at the first gradient itself
+        b = g.copy() if state.t == 0 else mu * state.b + (1 - like(dampening, dtype)) * g
+        # eq. sgd-nesterov: look ahead along the buffer
+        d = g + mu * b if nesterov else b
+        # eq. sgd-step
+        return -eta * d, SGDState(state.t + 1, b)
+
+    return Optimizer(init, update)
