@@ -89,9 +89,8 @@ def rmsprop(lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_de
         # eq. rmsprop-v
         v = r * state.v + (1 - r) * g * g
         if centered:
-            # eq. rmsprop-m, then eq. rmsprop-s: the root of the variance estimate
-            m = r * state.m + (1 - r) * g
-            s = np.sqrt(v - m * m)
+            m = r * state.m + (1 - r) * g  # eq. rmsprop-m
+            s = np.sqrt(v - m * m)  # eq. rmsprop-s: the root of the variance estimate
         else:
             m, s = state.m, np.sqrt(v)  # eq. rmsprop-s
         # eps outside the root, as torch (Keras and optax put it inside)
