@@ -42,7 +42,7 @@ def sqrt_of(value):
     return math.sqrt(value) if isinstance(value, float) else np.sqrt(value)
 
 
-def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled):
+def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
     check_lr(lr)
     check_hyper("beta1", beta1, 0, 1)
     check_hyper("beta2", beta2, 0, 1)
@@ -79,7 +79,8 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled):
         v_max = np.maximum(state.v_max, v) if amsgrad else state.v_max
         # eq. adam-hat: m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t), applied as
         # sqrt(v) / sqrt(1 - beta2^t) + eps, which places eps as torch does
-        c1, c2 = bias_correction(beta1, t, dtype), bias_correction(beta2, t, dtype)
+        # (corrected=False drops both factors: the uncorrected rule the chapter contrasts)
+        c1, c2 = (bias_correction(b, t, dtype) if corrected else 1.0 for b in (beta1, beta2))
         denom = np.sqrt(v_max if amsgrad else v) / sqrt_of(c2) + like(eps, dtype)
         # eq. adam-step
         step = -(eta / c1) * m / denom
@@ -88,7 +89,9 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled):
     return Optimizer(init, update)
 
 
-def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=0.0):
+def adam(
+    lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=0.0, bias_correction=True
+):
     r"""Adam (Kingma and Ba 2015), with the AMSGrad option, as torch.optim.Adam.
 
     Symbols: learning rate :math:`\eta` (``lr``), moment decays :math:`\beta_1,
@@ -107,6 +110,8 @@ def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=
             theta_t <- theta_{t-1} - eta * m_hat_t / (sqrt(v_hat_t) + eps)   (eq. adam-step)
 
     The first step is ``eta * g / (|g| + eps)``: ``eta * sign(g)`` up to eps.
+    ``bias_correction=False`` drops the (eq. adam-hat) factors (not a torch option;
+    the Adam chapter uses it to show why the correction is there).
 
     Example:
         >>> import numpy as np, optlib
@@ -123,10 +128,18 @@ def adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=
         optax's ``amsgrad`` takes the maximum of the bias-corrected v; torch and
         optlib take it of the raw v. Keras's eps is 1e-7.
     """
-    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False)
+    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, False, bias_correction)
 
 
-def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay=1e-2):
+def adamw(
+    lr=1e-3,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    amsgrad=False,
+    weight_decay=1e-2,
+    bias_correction=True,
+):
     r"""AdamW (Loshchilov and Hutter 2019): Adam with decoupled weight decay, as
     torch.optim.AdamW.
 
@@ -150,4 +163,4 @@ def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False, weight_decay
     References:
         Loshchilov and Hutter (2019), Decoupled weight decay regularization, ICLR.
     """
-    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=True)
+    return _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, True, bias_correction)
