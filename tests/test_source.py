@@ -1,0 +1,47 @@
+"""optlib.source finds the line that implements a displayed equation."""
+
+import re
+
+import pytest
+
+import optlib
+from optlib.source import equation_lines
+
+# Every equation tag that a docstring's algorithm box cites must mark a code line.
+FACTORIES = [
+    optlib.sgd,
+    optlib.adagrad,
+    optlib.rmsprop,
+    optlib.adadelta,
+    optlib.adam,
+    optlib.adamax,
+    optlib.nadam,
+]
+
+
+@pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
+def test_every_tag_in_the_algorithm_box_marks_code(factory):
+    tags = set(re.findall(r"\(eq\. ([\w-]+)\)", factory.__doc__))
+    assert tags, f"{factory.__name__}'s docstring cites no equation"
+    for tag in tags:
+        block = equation_lines(factory, tag)
+        code = [line for line in block.splitlines() if line and not line.startswith("#")]
+        assert code and all("=" in line or "return" in line for line in code), (tag, block)
+
+
+def test_comment_above_brings_the_code_under_it():
+    block = equation_lines(optlib.adam, "adam-m")
+    assert block.splitlines() == ["# eq. adam-m", "m = b1 * state.m + (1 - b1) * g"]
+
+
+def test_a_tag_is_not_matched_by_a_longer_one():
+    # "adam-m" must not pick up a hypothetical "adam-mu"; "rmsprop-m" not "rmsprop-momentum"
+    block = equation_lines(optlib.rmsprop, "rmsprop-m")
+    assert "momentum" not in block
+
+
+def test_unknown_tag_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="'no-such-eq'"):
+        equation_lines(optlib.adam, "no-such-eq")
+    with pytest.raises(ValueError, match="tags"):
+        equation_lines(optlib.adam)
