@@ -33,13 +33,13 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
 
     Symbols: learning rate :math:`\eta` (``lr``, 1 in the paper), decay
     :math:`\rho` (``rho``), :math:`\epsilon` (``eps``, inside both roots),
-    weight decay :math:`\lambda`.
+    weight decay :math:`\omega`.
 
     .. code-block:: text
 
         v_0 <- 0, d_0 <- 0
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
+            g_t <- grad + omega * theta_{t-1}
             v_t <- rho * v_{t-1} + (1 - rho) * g_t^2                  (eq. adadelta-v)
             dx_t <- sqrt(d_{t-1} + eps) / sqrt(v_t + eps) * g_t        (eq. adadelta-dx)
             d_t <- rho * d_{t-1} + (1 - rho) * dx_t^2                 (eq. adadelta-d)

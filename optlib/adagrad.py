@@ -30,16 +30,16 @@ class AdaGradState(NamedTuple):
 def adagrad(lr=1e-2, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, weight_decay=0.0):
     r"""AdaGrad (Duchi, Hazan, Singer 2011), as torch.optim.Adagrad.
 
-    Symbols: learning rate :math:`\eta` (``lr``), rate decay :math:`\kappa`
+    Symbols: learning rate :math:`\eta` (``lr``), rate decay :math:`\zeta`
     (``lr_decay``), initial accumulator :math:`v_0` (``initial_accumulator_value``),
-    :math:`\epsilon` (``eps``, outside the root), weight decay :math:`\lambda`.
+    :math:`\epsilon` (``eps``, outside the root), weight decay :math:`\omega`.
 
     .. code-block:: text
 
         v_0 <- initial_accumulator_value
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
-            eta_t <- eta / (1 + (t - 1) * kappa)                (eq. adagrad-decay)
+            g_t <- grad + omega * theta_{t-1}
+            eta_t <- eta / (1 + (t - 1) * zeta)                (eq. adagrad-decay)
             v_t <- v_{t-1} + g_t^2                              (eq. adagrad-sum)
             theta_t <- theta_{t-1} - eta_t * g_t / (sqrt(v_t) + eps)   (eq. adagrad-step)
 

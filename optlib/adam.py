@@ -96,13 +96,13 @@ def adam(
 
     Symbols: learning rate :math:`\eta` (``lr``), moment decays :math:`\beta_1,
     \beta_2` (``beta1``, ``beta2``), :math:`\epsilon` (``eps``, outside the root),
-    weight decay :math:`\lambda` (added to the gradient, an L2 penalty).
+    weight decay :math:`\omega` (added to the gradient, an L2 penalty).
 
     .. code-block:: text
 
         m_0 <- 0, v_0 <- 0, v_max_0 <- 0
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
+            g_t <- grad + omega * theta_{t-1}
             m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t              (eq. adam-m)
             v_t <- beta2 * v_{t-1} + (1 - beta2) * g_t^2            (eq. adam-v)
             if amsgrad: v_max_t <- max(v_max_{t-1}, v_t); use v_max_t for v_t  (eq. amsgrad)
@@ -147,7 +147,7 @@ def adamw(
 
     .. code-block:: text
 
-        theta_{t-1} <- theta_{t-1} - eta * lambda * theta_{t-1}    (eq. adamw-decay)
+        theta_{t-1} <- theta_{t-1} - eta * omega * theta_{t-1}    (eq. adamw-decay)
         ... then Adam's update with g_t = grad                      (eq. adam-m .. adam-step)
 
     With ``weight_decay=0`` AdamW is Adam.
@@ -157,7 +157,7 @@ def adamw(
         >>> opt = optlib.adamw(lr=0.1, weight_decay=0.5)
         >>> theta = np.array([2.0])
         >>> updates, _ = opt.update(np.array([1.0]), opt.init(theta), theta)
-        >>> np.round(updates, 6)  # -lr * sign(g) - lr * lambda * theta
+        >>> np.round(updates, 6)  # -lr * sign(g) - lr * omega * theta
         array([-0.2])
 
     References:

@@ -38,7 +38,7 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
         m_0 <- 0, u_0 <- 0
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
+            g_t <- grad + omega * theta_{t-1}
             m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t               (eq. adamax-m)
             u_t <- max(beta2 * u_{t-1}, |g_t| + eps)                 (eq. adamax-u)
             theta_t <- theta_{t-1} - eta / (1 - beta1^t) * m_t / u_t (eq. adamax-step)

@@ -45,7 +45,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
 
         m_0 <- 0, v_0 <- 0
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
+            g_t <- grad + omega * theta_{t-1}
             mu_t <- beta1 * (1 - 0.5 * 0.96^(t * psi))               (eq. nadam-mu)
             m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t               (eq. adam-m)
             v_t <- beta2 * v_{t-1} + (1 - beta2) * g_t^2             (eq. adam-v)

@@ -34,18 +34,18 @@ def rmsprop(lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_de
 
     Symbols: learning rate :math:`\eta` (``lr``), decay :math:`\rho` (``rho``,
     torch's ``alpha``), :math:`\epsilon` (``eps``, outside the root), momentum
-    :math:`\mu` (``momentum``), weight decay :math:`\lambda`.
+    :math:`\beta` (``momentum``), weight decay :math:`\omega`.
 
     .. code-block:: text
 
         v_0 <- 0, m_0 <- 0, b_0 <- 0
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}
+            g_t <- grad + omega * theta_{t-1}
             v_t <- rho * v_{t-1} + (1 - rho) * g_t^2            (eq. rmsprop-v)
             m_t <- rho * m_{t-1} + (1 - rho) * g_t   if centered (eq. rmsprop-m)
             s_t <- sqrt(v_t - m_t^2) if centered, else sqrt(v_t) (eq. rmsprop-s)
-            if mu > 0:
-                b_t <- mu * b_{t-1} + g_t / (s_t + eps)         (eq. rmsprop-momentum)
+            if beta > 0:
+                b_t <- beta * b_{t-1} + g_t / (s_t + eps)         (eq. rmsprop-momentum)
                 theta_t <- theta_{t-1} - eta * b_t
             else:
                 theta_t <- theta_{t-1} - eta * g_t / (s_t + eps)  (eq. rmsprop-step)

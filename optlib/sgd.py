@@ -30,17 +30,17 @@ class SGDState(NamedTuple):
 def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
     r"""SGD with optional heavy-ball (Polyak) or Nesterov momentum, as torch.optim.SGD.
 
-    Symbols: learning rate :math:`\eta` (``lr``), momentum :math:`\mu`
+    Symbols: learning rate :math:`\eta` (``lr``), momentum :math:`\beta`
     (``momentum``), dampening :math:`\tau` (``dampening``), weight decay
-    :math:`\lambda` (``weight_decay``), momentum buffer :math:`b_t`.
+    :math:`\omega` (``weight_decay``), momentum buffer :math:`b_t`.
 
     .. code-block:: text
 
         for t = 1, 2, ...
-            g_t <- grad + lambda * theta_{t-1}                  (L2 weight decay)
+            g_t <- grad + omega * theta_{t-1}                  (L2 weight decay)
             b_t <- g_t                          if t = 1        (eq. sgd-buffer)
-                   mu * b_{t-1} + (1 - tau) * g_t otherwise
-            d_t <- g_t + mu * b_t   if nesterov, else b_t       (eq. sgd-nesterov)
+                   beta * b_{t-1} + (1 - tau) * g_t otherwise
+            d_t <- g_t + beta * b_t   if nesterov, else b_t       (eq. sgd-nesterov)
             theta_t <- theta_{t-1} - eta * d_t                  (eq. sgd-step)
 
     With ``momentum=0`` this is plain gradient descent, ``theta - eta * g``.
@@ -89,11 +89,11 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
         if not use_momentum:
             return -eta * g, SGDState(state.t + 1, state.b)
-        mu = like(momentum, dtype)
+        beta = like(momentum, dtype)
         # eq. sgd-buffer: torch starts the buffer at the first gradient itself
-        b = g.copy() if state.t == 0 else mu * state.b + (1 - like(dampening, dtype)) * g
+        b = g.copy() if state.t == 0 else beta * state.b + (1 - like(dampening, dtype)) * g
         # eq. sgd-nesterov: look ahead along the buffer
-        d = g + mu * b if nesterov else b
+        d = g + beta * b if nesterov else b
         # eq. sgd-step
         return -eta * d, SGDState(state.t + 1, b)
 
