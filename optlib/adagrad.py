@@ -27,7 +27,14 @@ class AdaGradState(NamedTuple):
     v: np.ndarray  # running sum of squared gradients v_t
 
 
-def adagrad(lr=1e-2, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, weight_decay=0.0):
+def adagrad(
+    lr=1e-2,
+    lr_decay=0.0,
+    initial_accumulator_value=0.0,
+    eps=1e-10,
+    weight_decay=0.0,
+    eps_inside=False,
+):
     r"""AdaGrad (Duchi, Hazan, Singer 2011), as torch.optim.Adagrad.
 
     Symbols: learning rate :math:`\eta` (``lr``), rate decay :math:`\zeta`
@@ -42,6 +49,9 @@ def adagrad(lr=1e-2, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, wei
             eta_t <- eta / (1 + (t - 1) * zeta)                (eq. adagrad-decay)
             v_t <- v_{t-1} + g_t^2                              (eq. adagrad-sum)
             theta_t <- theta_{t-1} - eta_t * g_t / (sqrt(v_t) + eps)   (eq. adagrad-step)
+
+    ``eps_inside=True`` divides by ``sqrt(v_t + eps)`` instead, as Keras and optax do
+    (not a torch option; the conventions chapter measures the difference).
 
     Under a constant gradient g the t-th step is ``eta * g / (sqrt(t) * |g| + eps)``:
     the effective rate decays as 1/sqrt(t).
@@ -86,7 +96,8 @@ def adagrad(lr=1e-2, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, wei
         eta_t = like(lr_at(lr, state.t), dtype) / (1 + state.t * like(lr_decay, dtype))
         # eq. adagrad-sum
         v = state.v + g * g
-        # eq. adagrad-step: eps outside the root, as torch
-        return -eta_t * g / (np.sqrt(v) + like(eps, dtype)), AdaGradState(state.t + 1, v)
+        # eq. adagrad-step: eps outside the root, as torch (Keras and optax put it inside)
+        root = np.sqrt(v + like(eps, dtype)) if eps_inside else np.sqrt(v) + like(eps, dtype)
+        return -eta_t * g / root, AdaGradState(state.t + 1, v)
 
     return Optimizer(init, update)

@@ -29,7 +29,9 @@ class RMSPropState(NamedTuple):
     b: np.ndarray  # momentum buffer b_t (momentum variant only)
 
 
-def rmsprop(lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_decay=0.0):
+def rmsprop(
+    lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_decay=0.0, eps_inside=False
+):
     r"""RMSProp (Hinton, lecture 6e, 2012), as torch.optim.RMSprop.
 
     Symbols: learning rate :math:`\eta` (``lr``), decay :math:`\rho` (``rho``,
@@ -43,12 +45,16 @@ def rmsprop(lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_de
             g_t <- grad + omega * theta_{t-1}
             v_t <- rho * v_{t-1} + (1 - rho) * g_t^2            (eq. rmsprop-v)
             m_t <- rho * m_{t-1} + (1 - rho) * g_t   if centered (eq. rmsprop-m)
-            s_t <- sqrt(v_t - m_t^2) if centered, else sqrt(v_t) (eq. rmsprop-s)
+            s_t <- sqrt(v_t - m_t^2) + eps if centered,
+                   sqrt(v_t) + eps otherwise                     (eq. rmsprop-s)
             if beta > 0:
-                b_t <- beta * b_{t-1} + g_t / (s_t + eps)         (eq. rmsprop-momentum)
+                b_t <- beta * b_{t-1} + g_t / s_t                 (eq. rmsprop-momentum)
                 theta_t <- theta_{t-1} - eta * b_t
             else:
-                theta_t <- theta_{t-1} - eta * g_t / (s_t + eps)  (eq. rmsprop-step)
+                theta_t <- theta_{t-1} - eta * g_t / s_t          (eq. rmsprop-step)
+
+    ``eps_inside=True`` puts eps under the root, ``sqrt(v_t + eps)``, as Keras and
+    optax do (not a torch option; the conventions chapter measures the difference).
 
     No bias correction: the first step is ``eta / sqrt(1 - rho)`` in each
     coordinate's sign (10 * eta at rho = 0.99), the start-up bias that Adam corrects.
@@ -90,11 +96,12 @@ def rmsprop(lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_de
         v = r * state.v + (1 - r) * g * g
         if centered:
             m = r * state.m + (1 - r) * g  # eq. rmsprop-m
-            s = np.sqrt(v - m * m)  # eq. rmsprop-s: the root of the variance estimate
+            var = v - m * m  # the variance estimate
         else:
-            m, s = state.m, np.sqrt(v)  # eq. rmsprop-s
-        # eps outside the root, as torch (Keras and optax put it inside)
-        scaled = g / (s + like(eps, dtype))
+            m, var = state.m, v
+        # eq. rmsprop-s: eps outside the root, as torch (Keras and optax put it inside)
+        s = np.sqrt(var + like(eps, dtype)) if eps_inside else np.sqrt(var) + like(eps, dtype)
+        scaled = g / s
         if use_momentum:
             b = like(momentum, dtype) * state.b + scaled  # eq. rmsprop-momentum
             return -eta * b, RMSPropState(state.t + 1, v, m, b)
