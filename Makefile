@@ -1,0 +1,42 @@
+# The book's two commands (see README.md):
+#   make book   set up .venv from the pinned requirements, then build the website
+#   make test   set up .venv, then run every test (optlib, doctests, every notebook)
+# Set-up is guarded by a stamp file: a re-run only reinstalls when the pins change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup book test lab vendor bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# the kernel the notebooks name ("optbook"), inside the venv: it imports this optlib
+	$(BIN)/python -m ipykernel install --sys-prefix --name optbook --display-name "Python (optbook)"
+	touch $(STAMP)
+
+book: setup
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	test -f _build/html/index.html
+	@echo "The book is at _build/html/index.html"
+
+test: setup
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/jupyter lab book/
+
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,70 @@
+"""Every notebook is committed clean, listed in the table of contents, and runs on the
+book's kernel. (nbval executes them: `pytest` collects book/*.ipynb with --nbval-lax.)"""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
+
+
+def toc_files():
+    """Every `file:` entry of _toc.yml, as a path relative to the repo without suffix."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    found.append(toc["root"])
+    walk(toc)
+    return {str(Path(f).with_suffix("")) for f in found}
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 1, "no notebook found under book/: nbval would test nothing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    nb = json.loads(path.read_text())
+    dirty = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_uses_the_book_kernel(path):
+    spec = json.loads(path.read_text())["metadata"].get("kernelspec", {})
+    assert spec.get("name") == "optbook", f"{path.name} runs on {spec.get('name')!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_in_the_table_of_contents(path):
+    assert str(path.relative_to(ROOT).with_suffix("")) in toc_files()
+
+
+def test_every_toc_entry_exists():
+    for entry in toc_files():
+        matches = [ROOT / f"{entry}{suffix}" for suffix in (".md", ".ipynb")]
+        assert any(m.exists() for m in matches), f"_toc.yml lists {entry}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_imports_optlib(path):
+    nb = json.loads(path.read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "import optlib" in code or "from optlib" in code, f"{path.name} does not use optlib"
