@@ -1,0 +1,158 @@
+"""The published site, checked the way a reader sees it.
+
+Builds the book (warnings are errors; executed notebooks are cached), serves
+``_build/html`` on localhost and opens every page in headless Chromium. Each page
+must load with no console error, send no request off the machine, have every
+formula typeset by MathJax, every image loaded and every embedded widget drawn.
+A screenshot of each page is saved in ``_build/screenshots/`` to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def pages():
+    """The site's pages, one per entry of the table of contents."""
+    from test_notebooks import toc_files
+
+    return sorted(f"{entry}.html" for entry in toc_files())
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the book once, then serve it on a free localhost port."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Chromium is not installed, so the site cannot be checked in a browser. "
+            "Install Debian's chromium (apt-get install chromium); .ci/run does this.",
+            pytrace=False,
+        )
+    build = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, (
+        f"the book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-2000:]}"
+    )
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url):
+    """Load a page; return it with the lists of external requests, errors and 404s."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    external, errors, missing = [], [], []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto(url, wait_until="networkidle")
+    # MathJax typesets asynchronously: wait until it has loaded and finished
+    page.wait_for_function(
+        "() => !document.querySelector('.math')"
+        " || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
+        timeout=20_000,
+    )
+    page.evaluate(
+        "async () => { if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; } }"
+    )
+    page.wait_for_timeout(300)
+    return page, external, errors, missing
+
+
+@pytest.mark.parametrize("name", pages())
+def test_page_reads_well_offline(browser, site, name):
+    page, external, errors, missing = open_page(browser, f"{site}/{name}")
+    shot = SHOTS / (name.replace("/", "_").replace(".html", ".png"))
+    page.screenshot(path=str(shot), full_page=True)
+    report = page.evaluate(
+        """() => {
+        const article = document.querySelector('article') || document.body;
+        // prose only: code listings may legitimately contain TeX source
+        const skip = 'pre, code, script, style, textarea, mjx-container, .highlight';
+        const keep = n => n.parentElement.closest(skip)
+            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {acceptNode: keep});
+        let text = '';
+        while (walker.nextNode()) text += walker.currentNode.nodeValue;
+        const images = [...document.images].filter(i => !i.complete || i.naturalWidth === 0)
+                                           .map(i => i.src);
+        const widgetState = document.querySelector(
+            'script[type="application/vnd.jupyter.widget-state+json"]');
+        const widgetViews = document.querySelectorAll(
+            'script[type="application/vnd.jupyter.widget-view+json"]').length;
+        const drawnWidgets = document.querySelectorAll('.jupyter-widgets, .widget-inline-hbox,'
+            + ' .widget-vbox, .widget-hbox').length;
+        return {
+          rawMath: (text.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || []).length,
+          mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+          typeset: document.querySelectorAll('mjx-container').length,
+          mathNodes: document.querySelectorAll('.math, .MathJax_Preview').length,
+          brokenImages: images,
+          widgetViews, hasWidgetState: !!widgetState, drawnWidgets,
+          title: document.title,
+        };
+    }"""
+    )
+    page.close()
+    assert not external, f"{name} requested off-site URLs: {external}"
+    assert not missing, f"{name} got HTTP errors for {missing}"
+    assert not errors, f"{name} logged errors: {errors}"
+    assert report["mathErrors"] == 0, f"{name}: MathJax reported errors"
+    assert report["rawMath"] == 0, f"{name}: untypeset TeX is visible"
+    if report["mathNodes"]:
+        assert report["typeset"] > 0, f"{name}: formulas present but none typeset"
+    assert not report["brokenImages"], f"{name}: images failed to load {report['brokenImages']}"
+    if report["widgetViews"]:
+        assert report["hasWidgetState"], f"{name}: widget views without embedded state"
+        assert report["drawnWidgets"] > 0, f"{name}: embedded widgets were not drawn"
