@@ -1,0 +1,162 @@
+"""Record reference trajectories and learning rates from torch.optim, once, by hand.
+
+Run from the repository root in an environment with torch (not the book's):
+
+    python3 -m venv .venv-torch
+    .venv-torch/bin/pip install -r benchmarks/requirements-torch.txt
+    .venv-torch/bin/python tests/reference/record.py
+
+It imports torch and numpy only, never optlib, so the fixtures stay an independent
+reference. It writes ``tests/reference/torch_trajectories.npz`` and
+``tests/reference/torch_schedules.npz`` plus ``metadata.json``; the tests replay
+them with optlib and need no torch.
+
+The problem is a rotated, ill-conditioned quadratic in 4-D,
+``f(x) = x^T A x / 2`` with eigenvalues (1, 5, 20, 50) and a random rotation,
+and each gradient carries a fixed noise vector: ``g_t = A x_t + noise_t``. The
+noise keeps sign-like methods (RMSProp, Adam) from settling into a chaotic
+chatter near the optimum, where last-bit differences would grow.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import registry  # noqa: E402  (plain data shared with the tests)
+
+STEPS = 200
+SEED = 20261124
+
+
+def make_problem():
+    rng = np.random.default_rng(SEED)
+    q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    A = q @ np.diag([1.0, 5.0, 20.0, 50.0]) @ q.T
+    A = (A + A.T) / 2
+    x0 = rng.normal(size=4) * 2.0
+    noise = rng.normal(scale=0.5, size=(STEPS, 4))
+    return A, x0, noise
+
+
+def torch_schedule(optimizer, name, kwargs):
+    """The torch.optim.lr_scheduler equivalent of an optlib schedule."""
+    s = torch.optim.lr_scheduler
+    kw = dict(kwargs)
+    if name == "step_decay":
+        return s.StepLR(optimizer, step_size=kw["step_size"], gamma=kw["gamma"])
+    if name == "exponential_decay":
+        return s.ExponentialLR(optimizer, gamma=kw["gamma"])
+    if name == "cyclic_triangular":
+        return s.CyclicLR(
+            optimizer,
+            base_lr=kw["base_lr"],
+            max_lr=kw["max_lr"],
+            step_size_up=kw["step_size_up"],
+            step_size_down=kw.get("step_size_down"),
+            mode=kw.get("mode", "triangular"),
+            gamma=kw.get("gamma", 1.0),
+            cycle_momentum=False,
+        )
+    if name == "cosine_annealing":
+        return s.CosineAnnealingLR(optimizer, T_max=kw["T_max"], eta_min=kw.get("eta_min", 0.0))
+    if name == "cosine_warm_restarts":
+        return s.CosineAnnealingWarmRestarts(
+            optimizer, T_0=kw["T_0"], T_mult=kw.get("T_mult", 1), eta_min=kw.get("eta_min", 0.0)
+        )
+    if name == "linear_warmup":
+        warm = s.LinearLR(
+            optimizer,
+            start_factor=kw.get("start_factor", 1 / 3),
+            end_factor=1.0,
+            total_iters=kw["warmup_steps"],
+        )
+        if kw.get("then") is None:
+            return warm
+        then_name, then_kwargs = kw["then"]
+        then = torch_schedule(optimizer, then_name, then_kwargs)
+        return s.SequentialLR(optimizer, [warm, then], milestones=[kw["warmup_steps"]])
+    raise ValueError(f"no torch scheduler for {name}")
+
+
+def base_lr(name, kwargs):
+    return kwargs["base_lr"] if name == "cyclic_triangular" else kwargs["lr"]
+
+
+def record_schedule(name, kwargs, steps):
+    """torch's lr after t calls of scheduler.step(), t = 0 .. steps."""
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([param], lr=base_lr(name, kwargs))
+    scheduler = torch_schedule(optimizer, name, kwargs)
+    lrs = [optimizer.param_groups[0]["lr"]]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+    return np.array(lrs, dtype=np.float64)
+
+
+def record_run(factory, kwargs, A, x0, noise, schedule=None):
+    """torch's parameter trajectory, x_0 .. x_STEPS, on the noisy quadratic."""
+    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    At = torch.tensor(A, dtype=torch.float64)
+    cls = getattr(torch.optim, registry.TORCH_CLASS[factory])
+    tk = registry.torch_kwargs(factory, kwargs)
+    if schedule is not None:
+        tk["lr"] = base_lr(*schedule)
+    optimizer = cls([x], **tk)
+    scheduler = torch_schedule(optimizer, *schedule) if schedule is not None else None
+    path = [x.detach().numpy().copy()]
+    for t in range(noise.shape[0]):
+        optimizer.zero_grad()
+        x.grad = At @ x.detach() + torch.tensor(noise[t], dtype=torch.float64)
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        path.append(x.detach().numpy().copy())
+    path = np.array(path)
+    assert np.all(np.isfinite(path)), f"{factory} {kwargs} diverged in torch"
+    return path
+
+
+def main():
+    torch.set_default_dtype(torch.float64)
+    A, x0, noise = make_problem()
+    runs = {"A": A, "x0": x0, "noise": noise}
+    for run_id, factory, kwargs in registry.OPTIMIZERS:
+        runs[run_id] = record_run(factory, kwargs, A, x0, noise)
+    for run_id, factory, kwargs, schedule, steps in registry.SCHEDULED_RUNS:
+        runs[run_id] = record_run(factory, kwargs, A, x0, noise[:steps], schedule)
+    np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
+
+    lrs = {
+        sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
+    }
+    np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
+
+    meta = {
+        "recorded": datetime.date.today().isoformat(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "command": ".venv-torch/bin/python tests/reference/record.py",
+        "problem": "f(x) = x^T A x / 2, 4-D, eigenvalues (1, 5, 20, 50), random rotation; "
+        f"g_t = A x_t + noise_t, noise N(0, 0.5^2); seed {SEED}; {STEPS} steps",
+        "optimizers": [r[0] for r in registry.OPTIMIZERS],
+        "scheduled_runs": [r[0] for r in registry.SCHEDULED_RUNS],
+        "schedules": [s[0] for s in registry.SCHEDULES],
+    }
+    (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(json.dumps(meta, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""One registry of optimizer and schedule configurations for every test.
+
+Plain data (no optlib import), so that ``tests/reference/record.py`` can read it in
+a torch-only environment. Each entry names the optlib factory, its keyword
+arguments in optlib's naming, and how torch spells the same thing.
+"""
+
+from __future__ import annotations
+
+# (id, optlib factory, optlib kwargs). Together they exercise every option of every
+# factory that torch also has; test_registry checks that coverage.
+OPTIMIZERS = [
+    ("sgd", "sgd", {"lr": 0.02}),
+    ("sgd-momentum", "sgd", {"lr": 0.02, "momentum": 0.9}),
+    ("sgd-nesterov", "sgd", {"lr": 0.02, "momentum": 0.9, "nesterov": True}),
+    ("sgd-dampening", "sgd", {"lr": 0.02, "momentum": 0.8, "dampening": 0.3}),
+    ("sgd-weight-decay", "sgd", {"lr": 0.02, "momentum": 0.5, "weight_decay": 0.1}),
+    ("adagrad", "adagrad", {"lr": 0.3}),
+    ("adagrad-lr-decay", "adagrad", {"lr": 0.3, "lr_decay": 0.01}),
+    ("adagrad-accumulator", "adagrad", {"lr": 0.3, "initial_accumulator_value": 0.5}),
+    ("adagrad-weight-decay-eps", "adagrad", {"lr": 0.3, "weight_decay": 0.05, "eps": 1e-3}),
+    ("rmsprop", "rmsprop", {"lr": 0.01}),
+    ("rmsprop-centered", "rmsprop", {"lr": 0.01, "centered": True}),
+    ("rmsprop-momentum", "rmsprop", {"lr": 0.005, "momentum": 0.8}),
+    ("rmsprop-centered-momentum", "rmsprop", {"lr": 0.005, "centered": True, "momentum": 0.5}),
+    (
+        "rmsprop-rho-eps-decay",
+        "rmsprop",
+        {"lr": 0.01, "rho": 0.9, "eps": 1e-4, "weight_decay": 0.05},
+    ),
+    ("adadelta", "adadelta", {}),
+    ("adadelta-options", "adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4}),
+    ("adadelta-weight-decay", "adadelta", {"weight_decay": 0.1}),
+    ("adam", "adam", {"lr": 0.01}),
+    ("adam-amsgrad", "adam", {"lr": 0.01, "amsgrad": True}),
+    ("adam-weight-decay", "adam", {"lr": 0.01, "weight_decay": 0.05}),
+    ("adam-betas-eps", "adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+    ("adam-amsgrad-decay", "adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.05}),
+    ("adamw", "adamw", {"lr": 0.01}),
+    ("adamw-decay", "adamw", {"lr": 0.01, "weight_decay": 0.1}),
+    ("adamw-amsgrad", "adamw", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}),
+    ("adamax", "adamax", {"lr": 0.01}),
+    (
+        "adamax-options",
+        "adamax",
+        {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.05},
+    ),
+    ("nadam", "nadam", {"lr": 0.01}),
+    ("nadam-momentum-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.01}),
+    ("nadam-no-schedule-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.0, "weight_decay": 0.05}),
+    ("nadam-betas-eps", "nadam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+]
+
+# optlib options that torch does not have; the hand-derived tests cover them.
+OPTLIB_ONLY_OPTIONS = {
+    "adagrad": {"eps_inside"},
+    "rmsprop": {"eps_inside"},
+    "adam": {"bias_correction"},
+    "adamw": {"bias_correction"},
+}
+
+TORCH_CLASS = {
+    "sgd": "SGD",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adadelta": "Adadelta",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "adamax": "Adamax",
+    "nadam": "NAdam",
+}
+
+
+def torch_kwargs(factory, kwargs):
+    """optlib's keyword arguments as torch.optim spells them, with torch's defaults
+    made explicit where optlib's differ (none should)."""
+    out = dict(kwargs)
+    if "beta1" in out or "beta2" in out:
+        defaults = {
+            "adam": (0.9, 0.999),
+            "adamw": (0.9, 0.999),
+            "adamax": (0.9, 0.999),
+            "nadam": (0.9, 0.999),
+        }[factory]
+        out["betas"] = (out.pop("beta1", defaults[0]), out.pop("beta2", defaults[1]))
+    if factory == "rmsprop" and "rho" in out:
+        out["alpha"] = out.pop("rho")
+    return out
+
+
+# (id, optlib schedule, kwargs, number of steps recorded)
+SCHEDULES = [
+    ("step", "step_decay", {"lr": 0.1, "step_size": 7, "gamma": 0.5}, 60),
+    ("exponential", "exponential_decay", {"lr": 0.1, "gamma": 0.95}, 60),
+    (
+        "triangular",
+        "cyclic_triangular",
+        {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5, "step_size_down": 8},
+        80,
+    ),
+    (
+        "triangular2",
+        "cyclic_triangular",
+        {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4, "mode": "triangular2"},
+        80,
+    ),
+    (
+        "exp-range",
+        "cyclic_triangular",
+        {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5, "mode": "exp_range", "gamma": 0.97},
+        80,
+    ),
+    ("cosine", "cosine_annealing", {"lr": 0.1, "T_max": 10, "eta_min": 0.001}, 60),
+    ("warm-restarts", "cosine_warm_restarts", {"lr": 0.1, "T_0": 5, "eta_min": 0.002}, 60),
+    ("warm-restarts-mult", "cosine_warm_restarts", {"lr": 0.1, "T_0": 3, "T_mult": 2}, 100),
+    ("warmup", "linear_warmup", {"lr": 0.1, "warmup_steps": 10, "start_factor": 0.1}, 30),
+    (
+        "warmup-cosine",
+        "linear_warmup",
+        {
+            "lr": 0.1,
+            "warmup_steps": 5,
+            "start_factor": 0.2,
+            "then": ("cosine_annealing", {"lr": 0.1, "T_max": 20}),
+        },
+        40,
+    ),
+]
+
+# An optimizer driven by a schedule: (id, factory, kwargs without lr, schedule id, steps)
+SCHEDULED_RUNS = [
+    ("adam-cosine", "adam", {}, ("cosine_annealing", {"lr": 0.05, "T_max": 50}), 200),
+    (
+        "sgd-momentum-step",
+        "sgd",
+        {"momentum": 0.9},
+        ("step_decay", {"lr": 0.02, "step_size": 30, "gamma": 0.5}),
+        200,
+    ),
+]
