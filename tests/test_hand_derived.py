@@ -1,0 +1,224 @@
+"""Values derived by hand from the update rules (each derivation in its docstring)."""
+
+import numpy as np
+import pytest
+
+import optlib
+from optlib import schedules
+
+
+def updates(opt, grads, params=None):
+    """The updates of opt fed a sequence of gradients at fixed params."""
+    params = np.zeros_like(grads[0]) if params is None else params
+    state = opt.init(params)
+    out = []
+    for g in grads:
+        u, state = opt.update(g, state, params)
+        out.append(u)
+    return np.array(out), state
+
+
+G = np.array([3.0, -0.02, 1e3])
+
+
+def test_adam_first_step_is_lr_times_sign():
+    """m_1 = (1-b1) g, v_1 = (1-b2) g^2, so m_hat = g, sqrt(v_hat) = |g| and the step
+    is -lr g / (|g| + eps), -lr sign(g) up to eps."""
+    lr, eps = 0.01, 1e-8
+    (u,), _ = updates(optlib.adam(lr=lr, eps=eps), [G])
+    np.testing.assert_allclose(u, -lr * G / (np.abs(G) + eps), rtol=1e-13)
+    np.testing.assert_allclose(u, -lr * np.sign(G), rtol=1e-5)
+
+
+def test_adam_without_bias_correction_first_step():
+    """Uncorrected: -lr (1-b1) g / (sqrt(1-b2) |g| + eps) = -lr 0.1/sqrt(0.001) sign(g)."""
+    (u,), _ = updates(optlib.adam(lr=0.01, bias_correction=False), [G])
+    np.testing.assert_allclose(u, -0.01 * 0.1 * G / (np.sqrt(0.001) * np.abs(G) + 1e-8), rtol=1e-12)
+
+
+def test_adagrad_constant_gradient_steps_decay_as_one_over_sqrt_t():
+    """v_t = t g^2, so step t is -lr g / (sqrt(t) |g| + eps)."""
+    lr, eps, g = 0.5, 1e-10, np.array([2.0, -0.1])
+    u, state = updates(optlib.adagrad(lr=lr, eps=eps), [g] * 30)
+    t = np.arange(1, 31)[:, None]
+    np.testing.assert_allclose(u, -lr * g / (np.sqrt(t) * np.abs(g) + eps), rtol=1e-13)
+    np.testing.assert_allclose(state.v, 30 * g**2)
+
+
+def test_adagrad_lr_decay_and_initial_accumulator():
+    """eta_t = lr / (1 + (t-1) zeta); v_t = v_0 + t g^2."""
+    lr, zeta, v0, g = 0.5, 0.1, 0.25, np.array([1.0])
+    u, _ = updates(optlib.adagrad(lr=lr, lr_decay=zeta, initial_accumulator_value=v0), [g] * 3)
+    expected = [-lr / (1 + (t - 1) * zeta) / (np.sqrt(v0 + t) + 1e-10) for t in (1, 2, 3)]
+    np.testing.assert_allclose(u[:, 0], expected, rtol=1e-13)
+
+
+def test_adagrad_eps_inside_the_root():
+    (u,), _ = updates(optlib.adagrad(lr=0.1, eps=1e-4, eps_inside=True), [np.array([0.01])])
+    np.testing.assert_allclose(u, [-0.1 * 0.01 / np.sqrt(1e-4 + 1e-4)], rtol=1e-13)
+
+
+def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_rho():
+    """v_1 = (1-rho) g^2: the first step is -lr g / (sqrt(1-rho) |g| + eps), 10 lr at rho=0.99."""
+    lr, rho = 0.01, 0.99
+    (u,), _ = updates(optlib.rmsprop(lr=lr, rho=rho), [G])
+    np.testing.assert_allclose(u, -lr * G / (np.sqrt(1 - rho) * np.abs(G) + 1e-8), rtol=1e-13)
+    np.testing.assert_allclose(np.abs(u), 10 * lr, rtol=1e-5)
+
+
+def test_rmsprop_centered_first_step_divides_by_eps():
+    """Centered: m_1 = (1-rho) g, v_1 - m_1^2 = (1-rho) rho g^2, so the step is
+    -lr g / (sqrt((1-rho) rho) |g| + eps)."""
+    lr, rho = 0.01, 0.9
+    (u,), _ = updates(optlib.rmsprop(lr=lr, rho=rho, centered=True), [G])
+    np.testing.assert_allclose(u, -lr * G / (np.sqrt(0.1 * 0.9) * np.abs(G) + 1e-8), rtol=1e-12)
+
+
+def test_rmsprop_momentum_accumulates_scaled_gradients():
+    """b_1 = g/s_1, b_2 = beta b_1 + g/s_2 with s_t = sqrt(v_t) + eps."""
+    lr, rho, beta, g = 0.01, 0.5, 0.9, np.array([2.0])
+    u, _ = updates(optlib.rmsprop(lr=lr, rho=rho, momentum=beta), [g, g])
+    s1, s2 = np.sqrt(0.5 * 4) + 1e-8, np.sqrt(0.5 * 0.5 * 4 + 0.5 * 4) + 1e-8
+    np.testing.assert_allclose(u[:, 0], [-lr * 2 / s1, -lr * (beta * 2 / s1 + 2 / s2)], rtol=1e-13)
+
+
+def test_adadelta_first_step_is_about_sqrt_eps_over_one_minus_rho():
+    """d_0 = 0, v_1 = (1-rho) g^2: step = -lr sqrt(eps) g / sqrt((1-rho) g^2 + eps)."""
+    rho, eps = 0.9, 1e-6
+    (u,), state = updates(optlib.adadelta(rho=rho, eps=eps), [G])
+    exact = -np.sqrt(eps) * G / np.sqrt((1 - rho) * G**2 + eps)
+    np.testing.assert_allclose(u, exact, rtol=1e-13)
+    big = np.abs(G) > 1  # where eps is negligible against (1-rho) g^2
+    np.testing.assert_allclose(np.abs(u[big]), np.sqrt(eps / (1 - rho)), rtol=1e-4)
+    np.testing.assert_allclose(state.d, (1 - rho) * exact**2, rtol=1e-13)
+
+
+def test_sgd_momentum_buffer_starts_at_the_gradient():
+    """b_1 = g_1 (not (1-tau) g_1); b_2 = beta b_1 + (1-tau) g_2."""
+    beta, tau, lr = 0.9, 0.3, 0.1
+    g1, g2 = np.array([1.0, -2.0]), np.array([0.5, 4.0])
+    u, state = updates(optlib.sgd(lr=lr, momentum=beta, dampening=tau), [g1, g2])
+    np.testing.assert_allclose(u[0], -lr * g1)
+    np.testing.assert_allclose(state.b, beta * g1 + (1 - tau) * g2)
+    np.testing.assert_allclose(u[1], -lr * (beta * g1 + (1 - tau) * g2))
+
+
+def test_sgd_nesterov_looks_ahead_along_the_buffer():
+    """Nesterov: d_t = g_t + beta b_t; the first step is -lr (1 + beta) g."""
+    beta, lr = 0.9, 0.1
+    g1, g2 = np.array([1.0]), np.array([3.0])
+    u, _ = updates(optlib.sgd(lr=lr, momentum=beta, nesterov=True), [g1, g2])
+    np.testing.assert_allclose(u[0], -lr * (1 + beta) * g1)
+    np.testing.assert_allclose(u[1], -lr * (g2 + beta * (beta * g1 + g2)))
+
+
+def test_sgd_weight_decay_adds_omega_theta():
+    theta = np.array([2.0, -1.0])
+    (u,), _ = updates(optlib.sgd(lr=0.1, weight_decay=0.5), [np.zeros(2)], params=theta)
+    np.testing.assert_allclose(u, -0.1 * 0.5 * theta)
+
+
+def test_adamax_first_step_is_lr_times_sign():
+    """m_1 = (1-b1) g, u_1 = |g| + eps, correction 1/(1-b1): step -lr g/(|g|+eps)."""
+    lr = 0.002
+    (u,), state = updates(optlib.adamax(lr=lr), [G])
+    np.testing.assert_allclose(u, -lr * G / (np.abs(G) + 1e-8), rtol=1e-13)
+    np.testing.assert_allclose(state.u, np.abs(G) + 1e-8)
+
+
+def test_adamax_norm_is_a_decaying_max():
+    """u_2 = max(b2 u_1, |g_2| + eps): a small gradient after a large one keeps b2 u_1."""
+    (_, _), state = updates(optlib.adamax(beta2=0.9), [np.array([10.0]), np.array([1.0])])
+    np.testing.assert_allclose(state.u, [0.9 * (10 + 1e-8)])
+
+
+def test_nadam_first_step_from_the_momentum_schedule():
+    """mu_t = b1 (1 - 0.5 * 0.96^(t psi)); step 1 =
+    -lr [ (1-mu_1) g / (1-mu_1) + mu_2 m_1 / (1 - mu_1 mu_2) ] / (sqrt(v_1/(1-b2)) + eps)
+    with m_1 = (1-b1) g and sqrt(v_1/(1-b2)) = |g|."""
+    lr, b1, psi = 0.002, 0.9, 4e-3
+    mu1 = b1 * (1 - 0.5 * 0.96 ** (1 * psi))
+    mu2 = b1 * (1 - 0.5 * 0.96 ** (2 * psi))
+    (u,), state = updates(optlib.nadam(lr=lr, beta1=b1, momentum_decay=psi), [G])
+    expected = -lr * (G + mu2 * (1 - b1) * G / (1 - mu1 * mu2)) / (np.abs(G) + 1e-8)
+    np.testing.assert_allclose(u, expected, rtol=1e-12)
+    assert state.mu_prod == pytest.approx(mu1, rel=1e-15)
+
+
+def test_adamw_decays_theta_by_lr_omega():
+    """AdamW: step = -lr sign(g) - lr omega theta on the first update."""
+    theta = np.array([2.0, -4.0])
+    (u,), _ = updates(optlib.adamw(lr=0.1, weight_decay=0.5), [np.array([1.0, 1.0])], theta)
+    np.testing.assert_allclose(u, -0.1 * np.array([1.0, 1.0]) - 0.1 * 0.5 * theta, rtol=1e-7)
+
+
+def test_amsgrad_keeps_the_largest_raw_second_moment():
+    """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
+    grads = [np.array([10.0])] + [np.array([0.1])] * 5
+    _, state = updates(optlib.adam(amsgrad=True), grads)
+    assert state.v_max[0] == pytest.approx(0.001 * 100.0, rel=1e-12)
+    assert state.v[0] < state.v_max[0]
+
+
+# -- schedules at hand-picked steps -----------------------------------------------
+
+
+def test_step_decay():
+    s = schedules.step_decay(0.1, step_size=3, gamma=0.5)
+    assert [float(s(t)) for t in (0, 2, 3, 5, 6, 9)] == pytest.approx(
+        [0.1, 0.1, 0.05, 0.05, 0.025, 0.0125]
+    )
+
+
+def test_exponential_decay_matches_exp_minus_lambda_t():
+    gamma = 0.9
+    s = schedules.exponential_decay(0.2, gamma)
+    t = np.arange(20)
+    np.testing.assert_allclose(s(t), 0.2 * np.exp(np.log(gamma) * t), rtol=1e-14)
+
+
+def test_smith_triangular_formula():
+    """Smith (2017): cycle = floor(1 + t/(2s)), x = |t/s - 2 cycle + 1|,
+    lr = base + (max - base) max(0, 1 - x)."""
+    base, top, s = 0.01, 0.1, 4
+    t = np.arange(30)
+    cycle = np.floor(1 + t / (2 * s))
+    x = np.abs(t / s - 2 * cycle + 1)
+    expected = base + (top - base) * np.maximum(0, 1 - x)
+    np.testing.assert_allclose(schedules.cyclic_triangular(base, top, s)(t), expected, rtol=1e-14)
+
+
+def test_triangular2_halves_each_cycle():
+    s = schedules.cyclic_triangular(0.0, 1.0, step_size_up=2, mode="triangular2")
+    # peaks at t = 2, 6, 10 with heights 1, 1/2, 1/4
+    assert [float(s(t)) for t in (2, 6, 10)] == pytest.approx([1.0, 0.5, 0.25])
+
+
+def test_cosine_annealing_halfway_and_end():
+    s = schedules.cosine_annealing(0.1, T_max=10, eta_min=0.02)
+    assert float(s(0)) == pytest.approx(0.1)
+    assert float(s(5)) == pytest.approx(0.06)  # the midpoint of 0.1 and 0.02
+    assert float(s(10)) == pytest.approx(0.02)
+
+
+def test_warm_restarts_with_t_mult_two_restart_at_0_3_9_21():
+    """Periods 3, 6, 12: restarts at t = 0, 3, 9, 21; halfway through the second at t = 6."""
+    s = schedules.cosine_warm_restarts(1.0, T_0=3, T_mult=2)
+    assert [float(s(t)) for t in (0, 3, 9, 21)] == pytest.approx([1.0] * 4)
+    assert float(s(6)) == pytest.approx(0.5)
+    assert float(s(8)) == pytest.approx((1 + np.cos(np.pi * 5 / 6)) / 2)
+
+
+def test_linear_warmup_then_cosine():
+    s = schedules.linear_warmup(
+        0.1, warmup_steps=4, start_factor=0.2, then=schedules.cosine_annealing(0.1, T_max=8)
+    )
+    np.testing.assert_allclose(s(np.arange(5)), [0.02, 0.04, 0.06, 0.08, 0.1], rtol=1e-14)
+    assert float(s(8)) == pytest.approx(0.05)  # four steps into an 8-step cosine
+
+
+def test_a_schedule_drives_the_optimizer_by_step_count():
+    """SGD with step decay: the update at count t uses lr(t)."""
+    opt = optlib.sgd(lr=schedules.step_decay(1.0, step_size=2, gamma=0.1))
+    u, _ = updates(opt, [np.array([1.0])] * 5)
+    np.testing.assert_allclose(u[:, 0], [-1.0, -1.0, -0.1, -0.1, -0.01])
