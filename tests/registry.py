@@ -39,6 +39,7 @@ OPTIMIZERS = [
     ("adamw", "adamw", {"lr": 0.01}),
     ("adamw-decay", "adamw", {"lr": 0.01, "weight_decay": 0.1}),
     ("adamw-amsgrad", "adamw", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}),
+    ("adamw-betas-eps", "adamw", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
     ("adamax", "adamax", {"lr": 0.01}),
     (
         "adamax-options",

@@ -1,0 +1,135 @@
+"""Bad input is refused with a ValueError that names the parameter and its range."""
+
+import numpy as np
+import pytest
+
+import optlib
+from optlib import schedules
+
+# (factory, bad kwargs, words the message must contain)
+BAD_HYPERPARAMETERS = (
+    [(name, {"lr": -0.1}, ["lr", "[0, inf)"]) for name in optlib.OPTIMIZERS]
+    + [
+        (name, {"eps": 0.0}, ["eps", "(0, inf)"])
+        for name in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam")
+    ]
+    + [(name, {"weight_decay": -1e-3}, ["weight_decay", "[0, inf)"]) for name in optlib.OPTIMIZERS]
+    + [
+        (name, {beta: value}, [beta, "[0, 1)"])
+        for name in ("adam", "adamw", "adamax", "nadam")
+        for beta in ("beta1", "beta2")
+        for value in (1.0, -0.1)
+    ]
+    + [
+        ("sgd", {"momentum": 1.0}, ["momentum", "[0, 1)"]),
+        ("sgd", {"momentum": -0.5}, ["momentum", "[0, 1)"]),
+        ("sgd", {"dampening": 1.5}, ["dampening", "[0, 1]"]),
+        ("sgd", {"nesterov": True}, ["nesterov", "momentum"]),
+        ("sgd", {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, ["nesterov", "dampening"]),
+        ("adagrad", {"lr_decay": -1.0}, ["lr_decay", "[0, inf)"]),
+        ("adagrad", {"initial_accumulator_value": -1.0}, ["initial_accumulator_value"]),
+        ("rmsprop", {"rho": 1.0}, ["rho", "[0, 1)"]),
+        ("rmsprop", {"momentum": 2.0}, ["momentum", "[0, 1)"]),
+        ("adadelta", {"rho": 1.5}, ["rho", "[0, 1]"]),
+        ("nadam", {"momentum_decay": -1.0}, ["momentum_decay", "[0, inf)"]),
+        ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
+        ("adam", {"lr": float("nan")}, ["lr"]),
+        ("adam", {"beta1": "0.9"}, ["beta1"]),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, words",
+    BAD_HYPERPARAMETERS,
+    ids=[f"{n}-{'-'.join(k)}" for n, k, _ in BAD_HYPERPARAMETERS],
+)
+def test_bad_hyperparameter_is_named_with_its_range(name, kwargs, words):
+    with pytest.raises(ValueError) as error:
+        optlib.OPTIMIZERS[name](**kwargs)
+    for word in words:
+        assert word in str(error.value), (word, str(error.value))
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+def test_params_must_be_a_float_array(name):
+    opt = optlib.OPTIMIZERS[name]()
+    for bad in (np.array([1, 2]), [1.0, 2.0]):
+        with pytest.raises(ValueError, match="params must be a floating-point numpy array"):
+            opt.init(bad)
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+def test_grads_must_match_the_params(name):
+    opt = optlib.OPTIMIZERS[name]()
+    state = opt.init(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"grads has shape \(3,\).*\(2, 3\)"):
+        opt.update(np.zeros(3), state, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"params has shape \(3, 2\)"):
+        opt.update(np.zeros((2, 3)), state, np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+def test_a_hyperparameter_array_must_broadcast_against_params(name):
+    opt = optlib.OPTIMIZERS[name](lr=np.full((4, 1), 1e-3))
+    with pytest.raises(ValueError, match=r"lr has shape \(4, 1\).*params of shape \(3, 2\)"):
+        opt.init(np.zeros((3, 2)))
+
+
+def test_weight_decay_needs_params():
+    opt = optlib.adam(weight_decay=0.1)
+    state = opt.init(np.zeros(2))
+    with pytest.raises(ValueError, match="params must be given"):
+        opt.update(np.ones(2), state)
+
+
+BAD_SCHEDULES = [
+    (schedules.step_decay, {"lr": 0.1, "step_size": 0}, ["step_size", ">= 1"]),
+    (schedules.step_decay, {"lr": 0.1, "step_size": 2.5}, ["step_size"]),
+    (schedules.step_decay, {"lr": 0.1, "step_size": 2, "gamma": 0.0}, ["gamma", "(0, 1]"]),
+    (schedules.exponential_decay, {"lr": -1.0, "gamma": 0.9}, ["lr", "[0, inf)"]),
+    (schedules.exponential_decay, {"lr": 0.1, "gamma": 1.5}, ["gamma", "(0, 1]"]),
+    (
+        schedules.cyclic_triangular,
+        {"base_lr": 0.1, "max_lr": 1.0, "step_size_up": 0},
+        ["step_size_up"],
+    ),
+    (
+        schedules.cyclic_triangular,
+        {"base_lr": 0.1, "max_lr": 1.0, "step_size_up": 2, "mode": "sine"},
+        ["mode", "triangular2"],
+    ),
+    (schedules.cosine_annealing, {"lr": 0.1, "T_max": 0}, ["T_max", ">= 1"]),
+    (schedules.cosine_annealing, {"lr": 0.1, "T_max": 5, "eta_min": -1.0}, ["eta_min"]),
+    (schedules.cosine_warm_restarts, {"lr": 0.1, "T_0": 3, "T_mult": 0}, ["T_mult", ">= 1"]),
+    (schedules.linear_warmup, {"lr": 0.1, "warmup_steps": 0}, ["warmup_steps"]),
+    (
+        schedules.linear_warmup,
+        {"lr": 0.1, "warmup_steps": 3, "start_factor": 0.0},
+        ["start_factor", "(0, 1]"],
+    ),
+    (schedules.linear_warmup, {"lr": 0.1, "warmup_steps": 3, "then": 0.5}, ["then"]),
+]
+
+
+@pytest.mark.parametrize(
+    "factory, kwargs, words",
+    BAD_SCHEDULES,
+    ids=[f"{f.__name__}-{'-'.join(k)}" for f, k, _ in BAD_SCHEDULES],
+)
+def test_bad_schedule_argument_is_named(factory, kwargs, words):
+    with pytest.raises(ValueError) as error:
+        factory(**kwargs)
+    for word in words:
+        assert word in str(error.value), (word, str(error.value))
+
+
+@pytest.mark.parametrize("t", [-1, 2.5, np.array([0, -3])])
+def test_schedules_refuse_bad_step_counts(t):
+    with pytest.raises(ValueError, match="t must be a whole step count"):
+        schedules.cosine_annealing(0.1, T_max=10)(t)
+
+
+def test_runner_refuses_bad_steps():
+    with pytest.raises(ValueError, match="steps"):
+        optlib.run(optlib.sgd(), optlib.problems.quadratic(), steps=-1)

@@ -1,0 +1,169 @@
+"""Properties every optimizer must have, checked over generated inputs (hypothesis)."""
+
+import inspect
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from registry import OPTIMIZERS, OPTLIB_ONLY_OPTIONS
+
+import optlib
+
+CONFIGS = pytest.mark.parametrize(
+    "run_id, factory, kwargs", OPTIMIZERS, ids=[o[0] for o in OPTIMIZERS]
+)
+SETTINGS = settings(max_examples=25, deadline=None)
+gradients = st.lists(
+    st.floats(-100, 100, allow_nan=False, allow_subnormal=False), min_size=3, max_size=3
+)
+
+
+def trajectory(opt, grads_seq, params):
+    state = opt.init(params)
+    out = []
+    for g in grads_seq:
+        u, state = opt.update(g, state, params)
+        params = params + u
+        out.append(params)
+    return np.array(out), state
+
+
+def test_registry_covers_every_factory_and_option():
+    assert {o[1] for o in OPTIMIZERS} == set(optlib.OPTIMIZERS)
+    for name, factory in optlib.OPTIMIZERS.items():
+        options = set(inspect.signature(factory).parameters)
+        used = set().union(*(kw for _, f, kw in OPTIMIZERS if f == name))
+        untested = options - used - OPTLIB_ONLY_OPTIONS.get(name, set())
+        assert not untested, f"{name}: options {untested} are in no reference configuration"
+
+
+@CONFIGS
+def test_batched_sweep_equals_separate_runs(run_id, factory, kwargs):
+    """lr of shape (K, 1) with params (K, n) runs K optimizers; each equals its own run."""
+    problem = optlib.problems.quadratic((1.0, 20.0, 5.0), angle=0.3)
+    scale = np.array([[0.25], [0.5], [1.0]])
+    lr = kwargs.get("lr", 1.0) * scale
+    batched = optlib.run(
+        optlib.OPTIMIZERS[factory](**{**kwargs, "lr": lr}),
+        problem,
+        60,
+        x0=np.tile(problem.x0, (3, 1)),
+        noise=0.0,
+    )
+    for k in range(3):
+        alone = optlib.run(
+            optlib.OPTIMIZERS[factory](**{**kwargs, "lr": float(lr[k, 0])}), problem, 60
+        )
+        np.testing.assert_array_equal(batched.params[:, k], alone.params)
+
+
+@CONFIGS
+@SETTINGS
+@given(g=gradients)
+def test_float32_in_float32_out(run_id, factory, kwargs, g):
+    params = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    opt = optlib.OPTIMIZERS[factory](**kwargs)
+    state = opt.init(params)
+    for _ in range(3):
+        u, state = opt.update(np.array(g, dtype=np.float32), state, params)
+        assert u.dtype == np.float32
+    arrays = [a for a in state if isinstance(a, np.ndarray)]
+    assert arrays and all(a.dtype == np.float32 for a in arrays)
+
+
+@CONFIGS
+@SETTINGS
+@given(seq=st.lists(gradients, min_size=1, max_size=5))
+def test_coordinates_are_independent(run_id, factory, kwargs, seq):
+    """Every optimizer here is diagonal: coordinate i alone follows the same path."""
+    grads = [np.array(g) for g in seq]
+    params = np.array([0.5, -1.0, 2.0])
+    together, _ = trajectory(optlib.OPTIMIZERS[factory](**kwargs), grads, params)
+    for i in range(3):
+        alone, _ = trajectory(
+            optlib.OPTIMIZERS[factory](**kwargs), [g[i : i + 1] for g in grads], params[i : i + 1]
+        )
+        np.testing.assert_array_equal(alone[:, 0], together[:, i])
+
+
+@SETTINGS
+@given(seq=st.lists(gradients, min_size=1, max_size=6), c=st.floats(1e-3, 1e3))
+def test_adam_step_is_invariant_to_gradient_scale(seq, c):
+    """m scales by c and sqrt(v) by |c|: with eps negligible the step does not change."""
+    grads = [np.array(g) + 0.5 for g in seq]  # keep away from exact zeros, where eps matters
+    params = np.zeros(3)
+    a, _ = trajectory(optlib.adam(lr=0.01, eps=1e-300), grads, params)
+    b, _ = trajectory(optlib.adam(lr=0.01, eps=1e-300), [c * g for g in grads], params)
+    np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-15)
+
+
+@SETTINGS
+@given(seq=st.lists(gradients, min_size=1, max_size=6))
+def test_adamw_without_decay_is_adam(seq):
+    grads = [np.array(g) for g in seq]
+    params = np.array([1.0, -2.0, 0.5])
+    a, _ = trajectory(optlib.adamw(lr=0.01, weight_decay=0.0), grads, params)
+    b, _ = trajectory(optlib.adam(lr=0.01), grads, params)
+    np.testing.assert_array_equal(a, b)
+
+
+@CONFIGS
+def test_update_is_pure(run_id, factory, kwargs):
+    """update mutates neither its inputs nor the old state."""
+    opt = optlib.OPTIMIZERS[factory](**kwargs)
+    params, g = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, -3.0])
+    state = opt.init(params)
+    state, _ = opt.update(g, state, params)[1], None
+    before = [np.copy(a) if isinstance(a, np.ndarray) else a for a in state]
+    p0, g0 = params.copy(), g.copy()
+    first, _ = opt.update(g, state, params)
+    again, _ = opt.update(g, state, params)
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(params, p0)
+    np.testing.assert_array_equal(g, g0)
+    for old, new in zip(before, state, strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_runner_marks_divergence_and_hides_nothing():
+    """GD on a quadratic with lr above 2/lambda_max diverges; the record says where, and
+    leaves no finite-looking garbage after that step."""
+    problem = optlib.problems.quadratic((1.0, 10.0))
+    lr = np.array([[0.05], [0.25]])  # stable, unstable (2 / 10 = 0.2)
+    record = optlib.run(optlib.sgd(lr=lr), problem, 300, x0=np.tile(problem.x0, (2, 1)))
+    assert record.diverged_at[0] == -1 and record.diverged_at[1] > 0
+    k = record.diverged_at[1]
+    assert np.all(np.isfinite(record.params[:k, 1])) and np.all(np.isnan(record.params[k:, 1]))
+    assert np.all(np.isnan(record.losses[k:, 1])) and np.all(np.isfinite(record.losses[:, 0]))
+    assert list(record.diverged) == [False, True]
+    # the loss grows by |1 - 0.25 * 10|^2 = 2.25 per step until it passes 1e6 (1 + f_0)
+    f0 = record.losses[0, 1]
+    assert k == int(np.ceil(np.log(1e6 * (1 + f0) / f0) / np.log(2.25)))
+
+
+def test_runner_effective_rates_of_sgd_are_the_learning_rate():
+    record = optlib.run(optlib.sgd(lr=1e-3), optlib.problems.rosenbrock(), 50)
+    assert record.diverged_at == -1
+    np.testing.assert_allclose(record.rates, 1e-3, rtol=1e-12)
+
+
+def test_runner_noise_is_seeded():
+    p = optlib.problems.quadratic()
+    a = optlib.run(optlib.adam(lr=0.1), p, 20, noise=0.5, seed=3)
+    b = optlib.run(optlib.adam(lr=0.1), p, 20, noise=0.5, seed=3)
+    c = optlib.run(optlib.adam(lr=0.1), p, 20, noise=0.5, seed=4)
+    np.testing.assert_array_equal(a.params, b.params)
+    assert not np.array_equal(a.params, c.params)
+
+
+@SETTINGS
+@given(t=st.lists(st.integers(0, 500), min_size=1, max_size=20))
+def test_schedules_agree_on_arrays_and_scalars(t):
+    for schedule in (
+        optlib.schedules.cosine_warm_restarts(0.1, T_0=3, T_mult=2),
+        optlib.schedules.cyclic_triangular(0.01, 0.1, 5, 7, mode="triangular2"),
+        optlib.schedules.step_decay(0.1, 4),
+    ):
+        array = schedule(np.array(t))
+        np.testing.assert_array_equal(array, [schedule(k) for k in t])
