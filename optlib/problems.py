@@ -65,8 +65,8 @@ def quadratic(eigenvalues=(1.0, 10.0), angle=0.0, x0=None):
     extent = 1.25 * float(np.max(np.abs(start))) + 0.5
     return Problem(
         name=f"quadratic(eigenvalues={tuple(lam.tolist())}, angle={angle:g})",
-        value=lambda x: 0.5 * np.einsum("...i,ij,...j->...", x, A, x),
-        # an elementwise sum, not BLAS: a batched run then equals separate runs bit for bit
+        # elementwise sums, not BLAS: a batched run then equals separate runs bit for bit
+        value=lambda x: 0.5 * np.sum(x * np.sum(x[..., None, :] * A, axis=-1), axis=-1),
         grad=lambda x, t=0: np.sum(x[..., None, :] * A.astype(x.dtype), axis=-1),
         x0=start,
         minimizer=np.zeros(n),

@@ -1,0 +1,156 @@
+// The web view of an optlib Explorer: sliders switch between results computed when
+// the book was built (embedded below as float32 arrays); nothing is requested.
+(function (root, spec) {
+  "use strict";
+  const NS = "http://www.w3.org/2000/svg";
+  const W = 340, H = 280, M = {l: 52, r: 10, t: 22, b: 42};
+
+  function decode(entry) {
+    const bytes = Uint8Array.from(atob(entry.b64), c => c.charCodeAt(0));
+    return {values: new Float32Array(bytes.buffer), shape: entry.shape};
+  }
+  const data = {};
+  for (const key in spec.data) data[key] = decode(spec.data[key]);
+
+  function el(tag, attrs, parent) {
+    const node = document.createElementNS(NS, tag);
+    for (const a in attrs) node.setAttribute(a, attrs[a]);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function text(parent, x, y, str, attrs) {
+    const t = el("text", Object.assign({x: x, y: y, "font-size": 11, fill: "#333"}, attrs || {}), parent);
+    t.textContent = str;
+    return t;
+  }
+  function fmt(v) {
+    if (v === 0) return "0";
+    const a = Math.abs(v);
+    if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace("e+", "e");
+    return String(+v.toPrecision(3));
+  }
+  function niceTicks(lo, hi, n) {
+    const span = hi - lo, raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map(s => s * mag).find(s => span / s <= n) || 10 * mag;
+    const ticks = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) ticks.push(+v.toPrecision(12));
+    return ticks;
+  }
+  function logTicks(lo, hi) {
+    const ticks = [];
+    for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) ticks.push(Math.pow(10, e));
+    return ticks.length > 7 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / 6) === 0) : ticks;
+  }
+  function scale(lo, hi, a, b, log) {
+    if (log) { const l0 = Math.log10(lo), l1 = Math.log10(hi); return v => a + (Math.log10(v) - l0) / (l1 - l0) * (b - a); }
+    return v => a + (v - lo) / (hi - lo) * (b - a);
+  }
+  function axes(svg, panel, xr, yr) {
+    const sx = scale(xr[0], xr[1], M.l, W - M.r, false), sy = scale(yr[0], yr[1], H - M.b, M.t, panel.logy);
+    el("line", {x1: M.l, y1: H - M.b, x2: W - M.r, y2: H - M.b, stroke: "#333"}, svg);
+    el("line", {x1: M.l, y1: M.t, x2: M.l, y2: H - M.b, stroke: "#333"}, svg);
+    for (const v of niceTicks(xr[0], xr[1], 5)) {
+      el("line", {x1: sx(v), x2: sx(v), y1: H - M.b, y2: H - M.b + 4, stroke: "#333"}, svg);
+      text(svg, sx(v), H - M.b + 15, fmt(v), {"text-anchor": "middle"});
+    }
+    for (const v of (panel.logy ? logTicks(yr[0], yr[1]) : niceTicks(yr[0], yr[1], 5))) {
+      el("line", {x1: M.l - 4, x2: M.l, y1: sy(v), y2: sy(v), stroke: "#333"}, svg);
+      text(svg, M.l - 6, sy(v) + 4, fmt(v), {"text-anchor": "end"});
+    }
+    text(svg, (M.l + W - M.r) / 2, H - 6, panel.xlabel, {"text-anchor": "middle", "font-size": 12});
+    text(svg, 14, (M.t + H - M.b) / 2, panel.ylabel,
+         {"text-anchor": "middle", "font-size": 12, transform: `rotate(-90 14 ${(M.t + H - M.b) / 2})`});
+    if (panel.title) text(svg, (M.l + W - M.r) / 2, 14, panel.title, {"text-anchor": "middle", "font-size": 12});
+    return [sx, sy];
+  }
+  function series(key, k) {
+    const d = data[key], per = d.shape.slice(1).reduce((a, b) => a * b, 1);
+    return {values: d.values.subarray(k * per, (k + 1) * per), shape: d.shape.slice(1)};
+  }
+  function polyline(svg, pts, color, width, clip) {
+    if (pts.length < 2) return;
+    el("polyline", {points: pts.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "),
+                    fill: "none", stroke: color, "stroke-width": width, "clip-path": clip}, svg);
+  }
+  function divergence(svg, x, y, step, color) {
+    text(svg, x - 5, y + 5, "\u2715", {fill: color, "font-size": 14, "font-weight": "bold"});
+    text(svg, x + 8, y - 6, "diverged at step " + step, {fill: color, "font-size": 10});
+  }
+  function legend(svg, panel) {
+    panel.labels.forEach((label, i) => {
+      if (!label) return;
+      const y = M.t + 8 + 14 * i, x = W - M.r - 120;
+      el("line", {x1: x, x2: x + 16, y1: y, y2: y, stroke: panel.colors[i], "stroke-width": 2}, svg);
+      text(svg, x + 20, y + 4, label, {"font-size": 10});
+    });
+  }
+
+  function drawPaths(svg, panel, k, clip) {
+    const [sx, sy] = axes(svg, panel, panel.xlim, panel.ylim);
+    for (const seg of panel.contours) polyline(svg, seg.map(p => [sx(p[0]), sy(p[1])]), "#b8b8b8", 0.7, clip);
+    if (panel.minimizer) text(svg, sx(panel.minimizer[0]) - 6, sy(panel.minimizer[1]) + 5, "\u2605", {"font-size": 14});
+    panel.keys.forEach((key, i) => {
+      const s = series(key, k), n = s.shape[0], pts = [];
+      for (let j = 0; j < n; j++) {
+        const x = s.values[2 * j], y = s.values[2 * j + 1];
+        if (!isFinite(x) || !isFinite(y)) break;
+        pts.push([sx(x), sy(y)]);
+      }
+      polyline(svg, pts, panel.colors[i], 1.6, clip);
+      if (pts.length) el("circle", {cx: pts[0][0], cy: pts[0][1], r: 3, fill: panel.colors[i]}, svg);
+      const at = spec.diverged[key][k];
+      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel.colors[i]);
+    });
+    legend(svg, panel);
+  }
+  function drawCurves(svg, panel, k, clip) {
+    const all = panel.keys.map(key => series(key, k).values);
+    let lo = Infinity, hi = -Infinity, n = 0;
+    for (const v of (panel.fixed_ylim ? [panel.fixed_ylim] : all)) for (const y of v) {
+      if (isFinite(y) && (!panel.logy || y > 0)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    }
+    for (const v of all) n = Math.max(n, v.length);
+    if (!isFinite(lo)) { lo = panel.logy ? 1e-3 : 0; hi = 1; }
+    if (lo === hi) { lo = panel.logy ? lo / 2 : lo - 1; hi = panel.logy ? hi * 2 : hi + 1; }
+    if (!panel.logy) { const pad = 0.05 * (hi - lo); lo -= pad; hi += pad; }
+    const xs = panel.x || Array.from({length: n}, (_, j) => j * panel.stride);
+    const [sx, sy] = axes(svg, panel, [xs[0], xs[xs.length - 1]], [lo, hi]);
+    all.forEach((v, i) => {
+      const pts = [];
+      for (let j = 0; j < v.length; j++) {
+        if (!isFinite(v[j])) break;
+        pts.push([sx(xs[j]), sy(panel.logy ? Math.max(v[j], lo) : v[j])]);
+      }
+      polyline(svg, pts, panel.colors[i], 1.6, clip);
+      const at = spec.diverged[panel.keys[i]][k];
+      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel.colors[i]);
+    });
+    legend(svg, panel);
+  }
+
+  const box = root.querySelector(".ox-panels"), readout = root.querySelector(".ox-readout");
+  const inputs = Array.from(root.querySelectorAll("input[type=range]"));
+  const outputs = Array.from(root.querySelectorAll("output"));
+  function index() {
+    let k = 0;
+    inputs.forEach((input, i) => { k = k * spec.shape[i] + Number(input.value); });
+    return k;
+  }
+  function draw() {
+    const k = index();
+    inputs.forEach((input, i) => { outputs[i].textContent = fmt(spec.sliders[i].values[Number(input.value)]); });
+    box.innerHTML = "";
+    spec.panels.forEach((panel, p) => {
+      const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",
+                             "aria-label": panel.title || panel.ylabel}, box);
+      const id = `${root.id}-clip-${p}`;
+      const cp = el("clipPath", {id: id}, el("defs", {}, svg));
+      el("rect", {x: M.l, y: M.t, width: W - M.l - M.r, height: H - M.t - M.b}, cp);
+      (panel.kind === "paths" ? drawPaths : drawCurves)(svg, panel, k, `url(#${id})`);
+    });
+    readout.textContent = spec.readout ? spec.readout[k] : "";
+    root.dataset.index = k;
+  }
+  inputs.forEach(input => input.addEventListener("input", draw));
+  draw();
+})(document.getElementById("__ID__"), __SPEC__);

@@ -1,0 +1,419 @@
+"""Explorers: one declaration, live sliders in Jupyter, precomputed sliders on the web.
+
+Status: ready.
+
+A chapter declares an experiment once: its sliders (a name, the equation's
+symbol, a modest grid of values), a ``compute`` function, and the panels to
+draw. ``compute`` receives every slider as a ``(K, 1)`` array and returns a dict
+of arrays whose first axis is K, so a whole grid runs in one vectorised
+``optlib.run`` call::
+
+    import numpy as np, optlib
+    from optlib.explore import Explorer, Slider, curves, paths
+
+    problem = optlib.problems.rosenbrock()
+
+    def compute(lr, beta1):
+        x0 = np.tile(problem.x0, (len(lr), 1))
+        record = optlib.run(optlib.adam(lr=lr, beta1=beta1), problem, 300, x0=x0)
+        return {"path": record.params.swapaxes(0, 1), "loss": record.losses.T}
+
+    Explorer(
+        sliders=[Slider("lr", r"\\eta", np.geomspace(1e-3, 0.3, 11), default=0.03),
+                 Slider("beta1", r"\\beta_1", [0.0, 0.5, 0.9, 0.99], default=0.9)],
+        compute=compute,
+        panels=[paths(problem, ["path"], ["Adam"]),
+                curves(["loss"], ["Adam"], ylabel="loss", logy=True)],
+        title="Adam on the Rosenbrock valley",
+    )
+
+Displayed in a notebook it is ONE output with two renderings: an ipywidgets
+view (``SelectionSlider`` per slider, the figure recomputed live with ``compute``
+at K = 1 when a slider moves) that Jupyter shows, and a self-contained HTML view
+(the grid's results embedded as float32 data, drawn as SVG by inline
+JavaScript, ``<input type=range>`` sliders) that the book's site shows, since
+``_config.yml`` ranks ``text/html`` above the widget MIME type. Nothing is loaded
+from another host. Runs that diverged (NaN, as ``optlib.run`` records them) are
+drawn up to the divergence and marked "diverged at step k".
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import json
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from optlib import plotting
+
+__all__ = ["Slider", "Panel", "paths", "curves", "Explorer"]
+
+MAX_BYTES = 1_500_000  # refuse to embed more than this per explorer
+_JS = (Path(__file__).with_name("explore.js")).read_text()
+
+# How a slider's TeX symbol reads on the web, where labels are plain text.
+_UNICODE = {
+    r"\eta": "η",
+    r"\beta_1": "β₁",
+    r"\beta_2": "β₂",
+    r"\beta": "β",
+    r"\rho": "ρ",
+    r"\epsilon": "ε",
+    r"\psi": "ψ",
+    r"\kappa": "κ",
+    r"\omega": "ω",
+    r"\lambda": "λ",
+    r"\mu": "μ",
+    r"\gamma": "γ",
+    r"\tau": "τ",
+    r"\zeta": "ζ",
+    r"\sigma": "σ",
+    r"\delta": "δ",
+    r"\eta_{\max}": "η_max",
+    r"\eta_{\min}": "η_min",
+    r"\log_{10}\eta": "log₁₀ η",
+}
+
+
+def _fmt(value):
+    """A slider value as a short label."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e4 or abs(value) < 1e-3:
+        return f"{value:.0e}".replace("e+0", "e").replace("e-0", "e-")
+    return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One control: ``name`` is the keyword given to ``compute``; ``symbol`` the TeX
+    symbol of the equation it sets (e.g. ``r"\\eta"``); ``values`` the grid the
+    web view precomputes; ``default`` one of them (the middle one if omitted)."""
+
+    name: str
+    symbol: str
+    values: tuple
+    default: float | None = None
+    text: str | None = None  # the plain-text label on the web; derived from symbol
+
+    def __post_init__(self):
+        values = tuple(float(v) for v in np.ravel(self.values))
+        if not values:
+            raise ValueError(f"values of slider {self.name!r} must hold at least one number")
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(f"values of slider {self.name!r} must be finite numbers")
+        object.__setattr__(self, "values", values)
+        default = values[len(values) // 2] if self.default is None else float(self.default)
+        if not any(math.isclose(default, v, rel_tol=1e-9, abs_tol=1e-15) for v in values):
+            raise ValueError(
+                f"default of slider {self.name!r} must be one of its values "
+                f"{[_fmt(v) for v in values]}, got {self.default!r}"
+            )
+        object.__setattr__(self, "default", default)
+        if self.text is None:
+            object.__setattr__(self, "text", _UNICODE.get(self.symbol, self.symbol))
+
+    @property
+    def default_index(self):
+        return int(np.argmin(np.abs(np.array(self.values) - self.default)))
+
+
+class Panel(NamedTuple):
+    """What one panel draws; build it with :func:`paths` or :func:`curves`."""
+
+    kind: str
+    keys: tuple
+    labels: tuple
+    title: str = ""
+    xlabel: str = ""
+    ylabel: str = ""
+    logy: bool = False
+    problem: object = None
+    x: object = None
+    ylim: object = None
+
+
+def paths(problem, keys, labels=None, title=""):
+    """2-D trajectories over the problem's contours. Each key's data has shape
+    ``(K, steps + 1, 2)`` (``record.params.swapaxes(0, 1)``)."""
+    if problem.bounds is None:
+        raise ValueError(
+            f"problem {problem.name!r} has no plotting bounds: paths need a 2-D problem"
+        )
+    keys = tuple(keys)
+    return Panel(
+        "paths", keys, tuple(labels or [""] * len(keys)), title, "θ₁", "θ₂", problem=problem
+    )
+
+
+def curves(keys, labels=None, xlabel="step t", ylabel="", logy=False, title="", x=None, ylim=None):
+    """Curves over the steps (or over ``x``). Each key's data has shape ``(K, T)``.
+    ``ylim`` fixes the vertical range (otherwise it follows the data)."""
+    keys = tuple(keys)
+    return Panel(
+        "curves",
+        keys,
+        tuple(labels or [""] * len(keys)),
+        title,
+        xlabel,
+        ylabel,
+        bool(logy),
+        x=None if x is None else np.asarray(x, dtype=float),
+        ylim=ylim,
+    )
+
+
+class Explorer:
+    """An experiment with sliders: precomputed over the grid, live in Jupyter.
+
+    ``readout`` (optional) maps one setting's data (a dict of arrays without the
+    K axis) to a line of text shown under the panels, e.g. the final loss.
+    ``max_points`` caps the points per curve embedded in the web view.
+    """
+
+    def __init__(self, sliders, compute: Callable, panels, title="", readout=None, max_points=120):
+        self.sliders = list(sliders)
+        if not self.sliders or not all(isinstance(s, Slider) for s in self.sliders):
+            raise ValueError("sliders must be a non-empty list of Slider")
+        names = [s.name for s in self.sliders]
+        if len(set(names)) != len(names):
+            raise ValueError(f"sliders must have distinct names, got {names}")
+        self.panels = list(panels)
+        if not self.panels or not all(isinstance(p, Panel) for p in self.panels):
+            raise ValueError("panels must be a non-empty list of paths(...) or curves(...)")
+        if not callable(compute):
+            raise ValueError("compute must be a function of the sliders' values")
+        if int(max_points) < 2:
+            raise ValueError(f"max_points must be >= 2, got {max_points!r}")
+        self.compute, self.title, self.readout = compute, title, readout
+        self.max_points = int(max_points)
+        self.shape = tuple(len(s.values) for s in self.sliders)
+        self.grid = np.array(list(itertools.product(*[range(n) for n in self.shape])))
+        self.data = self._run(
+            {
+                s.name: np.array(s.values)[self.grid[:, i]][:, None]
+                for i, s in enumerate(self.sliders)
+            },
+            len(self.grid),
+        )
+
+    # -- the data side -----------------------------------------------------------
+    def _run(self, columns, K):
+        data = self.compute(**columns)
+        if not isinstance(data, dict):
+            raise ValueError("compute must return a dict of arrays")
+        data = {key: np.asarray(value) for key, value in data.items()}
+        for panel in self.panels:
+            for key in panel.keys:
+                if key not in data:
+                    raise ValueError(f"compute returned no {key!r}, which a panel draws")
+                if data[key].shape[0] != K:
+                    raise ValueError(f"{key!r} has first axis {data[key].shape[0]}, expected K={K}")
+        return data
+
+    def index(self, **values):
+        """The grid row of a setting given as slider values."""
+        flat = 0
+        for slider, n in zip(self.sliders, self.shape, strict=True):
+            value = values.get(slider.name, slider.default)
+            hits = [i for i, v in enumerate(slider.values) if math.isclose(v, value, rel_tol=1e-9)]
+            if not hits:
+                raise ValueError(f"{slider.name} must be one of {slider.values}, got {value!r}")
+            flat = flat * n + hits[0]
+        return flat
+
+    def setting(self, **values):
+        """The precomputed data of one setting (defaults for sliders not given)."""
+        k = self.index(**values)
+        return {key: value[k] for key, value in self.data.items()}
+
+    def live(self, **values):
+        """Compute one setting afresh (K = 1), as the Jupyter view does."""
+        columns = {s.name: np.array([[float(values.get(s.name, s.default))]]) for s in self.sliders}
+        return {key: value[0] for key, value in self._run(columns, 1).items()}
+
+    # -- the matplotlib view (Jupyter) -------------------------------------------
+    def figure(self, setting):
+        """A matplotlib figure of one setting's data, in the book's style."""
+        fig, axes = plotting.figure(ncols=len(self.panels), width=4.0, height=3.2, squeeze=False)
+        for ax, panel in zip(axes.ravel(), self.panels, strict=True):
+            if panel.kind == "paths":
+                plotting.contour(ax, panel.problem)
+                plotting.plot_paths(ax, [setting[k] for k in panel.keys], list(panel.labels))
+            else:
+                plotting.plot_curves(
+                    ax,
+                    [setting[k] for k in panel.keys],
+                    list(panel.labels),
+                    x=panel.x,
+                    logy=panel.logy,
+                    xlabel=panel.xlabel,
+                    ylabel=panel.ylabel,
+                )
+                if panel.ylim is not None:
+                    ax.set_ylim(*panel.ylim)
+            ax.set_title(panel.title, fontsize=10)
+        if self.title:
+            fig.suptitle(self.title, fontsize=11)
+        return fig
+
+    def widget(self):
+        """Live ipywidgets controls whose figure is recomputed on every change."""
+        import ipywidgets as widgets
+        import matplotlib.pyplot as plt
+
+        controls = [
+            widgets.SelectionSlider(
+                options=[(_fmt(v), v) for v in s.values],
+                value=s.values[s.default_index],
+                description=rf"\({s.symbol}\)",
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
+            for s in self.sliders
+        ]
+        out, text = widgets.Output(), widgets.Label()
+
+        def redraw(_change=None):
+            setting = self.live(
+                **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
+            )
+            fig = self.figure(setting)
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=80)
+            plt.close(fig)
+            # set the Output's content directly: one state update, with or without a kernel
+            out.outputs = (
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {
+                        "image/png": base64.b64encode(png.getvalue()).decode(),
+                        "text/plain": "<Figure>",
+                    },
+                },
+            )
+            text.value = self.readout(setting) if self.readout else ""
+
+        for control in controls:
+            control.observe(redraw, names="value")
+        redraw()
+        return widgets.VBox([widgets.HBox(controls), out, text])
+
+    # -- the web view (the book's site) ------------------------------------------
+    def _spec(self):
+        stride = max(1, math.ceil(max(self._length(p) for p in self.panels) / self.max_points))
+        keys = sorted({k for p in self.panels for k in p.keys})
+        data, diverged = {}, {}
+        for key in keys:
+            full = self.data[key]
+            diverged[key] = [plotting.first_nan(full[k]) for k in range(len(full))]
+            small = np.ascontiguousarray(full[:, ::stride], dtype=np.float32)
+            data[key] = {
+                "shape": list(small.shape),
+                "b64": base64.b64encode(small.tobytes()).decode("ascii"),
+            }
+        panels = []
+        for p in self.panels:
+            entry = {
+                "kind": p.kind,
+                "keys": list(p.keys),
+                "labels": list(p.labels),
+                "title": p.title,
+                "xlabel": p.xlabel,
+                "ylabel": p.ylabel,
+                "logy": p.logy,
+                "stride": stride,
+                "fixed_ylim": list(p.ylim) if p.ylim else None,
+                "colors": [plotting.COLORS[j % 10] for j in range(len(p.keys))],
+            }
+            if p.kind == "paths":
+                entry["contours"] = [
+                    np.round(seg[:: max(1, len(seg) // 60)], 3).tolist()
+                    for seg in plotting.contour_lines(p.problem)
+                ]
+                entry["xlim"], entry["ylim"] = list(p.problem.bounds[0]), list(p.problem.bounds[1])
+                m = p.problem.minimizer
+                entry["minimizer"] = None if m is None else [float(m[0]), float(m[1])]
+            elif p.x is not None:
+                entry["x"] = p.x[::stride].tolist()
+            panels.append(entry)
+        readout = None
+        if self.readout:
+            readout = [
+                self.readout({k: v[i] for k, v in self.data.items()}) for i in range(len(self.grid))
+            ]
+        return {
+            "sliders": [{"name": s.name, "values": list(s.values)} for s in self.sliders],
+            "shape": list(self.shape),
+            "panels": panels,
+            "data": data,
+            "diverged": diverged,
+            "readout": readout,
+        }
+
+    def _length(self, panel):
+        return max(self.data[k].shape[1] for k in panel.keys)
+
+    def html(self):
+        """The self-contained web view: data, sliders and drawing code in one block."""
+        spec = json.dumps(self._spec(), separators=(",", ":"), allow_nan=False).replace(
+            "</", "<\\/"
+        )
+        if len(spec) > MAX_BYTES:
+            raise ValueError(
+                f"the explorer embeds {len(spec)} bytes (> {MAX_BYTES}): use fewer "
+                "slider values, fewer steps or a smaller max_points"
+            )
+        ident = f"ox-{uuid.uuid4().hex[:12]}"
+        controls = "".join(
+            f'<label><span class="ox-symbol">{html.escape(s.text)}</span> = '
+            f'<input type="range" min="0" max="{len(s.values) - 1}" step="1" '
+            f'value="{s.default_index}" aria-label="{html.escape(s.text)}">'
+            f"<output>{_fmt(s.default)}</output></label>"
+            for s in self.sliders
+        )
+        title = f'<div class="ox-title">{html.escape(self.title)}</div>' if self.title else ""
+        script = _JS.replace("__ID__", ident).replace("__SPEC__", spec)
+        return (
+            f'<div class="optlib-explorer" id="{ident}">{_CSS}{title}'
+            f'<div class="ox-controls">{controls}</div><div class="ox-panels"></div>'
+            f'<div class="ox-readout" aria-live="polite"></div>'
+            "<noscript>This explorer needs JavaScript to draw.</noscript></div>"
+            f"<script>{script}</script>"
+        )
+
+    @property
+    def nbytes(self):
+        """Size in bytes of the web view (what one page embeds for this explorer)."""
+        return len(self.html().encode())
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+        bundle["text/html"] = self.html()
+        bundle["text/plain"] = f"<Explorer: {', '.join(s.name for s in self.sliders)}>"
+        return bundle
+
+
+_CSS = (
+    "<style>.optlib-explorer{background:#fff;color:#222;border:1px solid #ddd;border-radius:6px;"
+    "padding:8px 10px;margin:1em 0;font-family:system-ui,sans-serif}"
+    ".optlib-explorer .ox-title{font-weight:600;margin-bottom:6px}"
+    ".optlib-explorer .ox-controls{display:flex;flex-wrap:wrap;gap:6px 22px;margin-bottom:4px}"
+    ".optlib-explorer label{display:inline-flex;align-items:center;gap:6px;font-size:15px}"
+    ".optlib-explorer input[type=range]{width:170px}"
+    ".optlib-explorer output{min-width:3.5em;font-variant-numeric:tabular-nums}"
+    ".optlib-explorer .ox-panels{display:flex;flex-wrap:wrap;gap:4px}"
+    ".optlib-explorer svg{max-width:100%;height:auto}"
+    ".optlib-explorer .ox-readout{font-size:13px;min-height:1.3em}</style>"
+)

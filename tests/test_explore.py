@@ -1,0 +1,103 @@
+"""The explorer: precomputed settings equal live runs; the web view is self-contained."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import optlib
+from optlib.explore import Explorer, Slider, curves, paths
+
+PROBLEM = optlib.problems.quadratic((1.0, 10.0), angle=0.5)
+LRS = (0.01, 0.05, 0.15, 0.25)  # the last is above 2 / lambda_max = 0.2: it diverges
+BETAS = (0.0, 0.5, 0.9)
+
+
+def compute(lr, beta):
+    record = optlib.run(
+        optlib.sgd(lr=lr, momentum=beta), PROBLEM, 80, x0=np.tile(PROBLEM.x0, (len(lr), 1))
+    )
+    return {"path": record.params.swapaxes(0, 1), "loss": record.losses.T}
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer(
+        [Slider("lr", r"\eta", LRS, default=0.05), Slider("beta", r"\beta", BETAS, default=0.5)],
+        compute,
+        [paths(PROBLEM, ["path"], ["SGD"]), curves(["loss"], ["SGD"], ylabel="loss", logy=True)],
+        title="test",
+        readout=lambda d: f"final loss {d['loss'][-1]:.3g}",
+    )
+
+
+def test_grid_is_every_combination_in_slider_order(explorer):
+    assert explorer.shape == (4, 3) and len(explorer.grid) == 12
+    assert explorer.data["path"].shape == (12, 81, 2)
+    assert explorer.index(lr=0.15, beta=0.9) == 2 * 3 + 2
+
+
+@pytest.mark.parametrize("lr", LRS)
+@pytest.mark.parametrize("beta", BETAS)
+def test_precomputed_setting_equals_a_live_run(explorer, lr, beta):
+    pre, live = explorer.setting(lr=lr, beta=beta), explorer.live(lr=lr, beta=beta)
+    np.testing.assert_array_equal(pre["path"], live["path"])
+    alone = optlib.run(optlib.sgd(lr=lr, momentum=beta), PROBLEM, 80)
+    np.testing.assert_array_equal(pre["loss"], alone.losses)
+
+
+def test_web_view_embeds_the_data_and_marks_divergence(explorer):
+    spec = explorer._spec()
+    # lr = 0.25 without momentum diverges; the record is NaN from that step on
+    k = explorer.index(lr=0.25, beta=0.0)
+    assert spec["diverged"]["path"][k] > 0
+    assert spec["diverged"]["path"][explorer.index(lr=0.05, beta=0.0)] == -1
+    assert spec["readout"][explorer.index()].startswith("final loss")
+    assert spec["data"]["path"]["shape"][0] == 12
+
+
+def test_web_view_loads_nothing_from_elsewhere(explorer):
+    page = explorer.html()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script>" in page and 'type="range"' in page
+    assert explorer.nbytes < 200_000
+
+
+def test_mime_bundle_has_both_views(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].startswith('<div class="optlib-explorer"')
+    json.dumps(bundle["application/vnd.jupyter.widget-view+json"])
+
+
+def test_live_widget_recomputes_when_a_slider_moves(explorer):
+    box = explorer.widget()
+    controls, out, text = box.children[0].children, box.children[1], box.children[2]
+    before = text.value
+    controls[0].value = 0.01
+    assert text.value != before
+    assert text.value == f"final loss {explorer.setting(lr=0.01)['loss'][-1]:.3g}"
+    assert out.outputs, "the figure was not drawn"
+
+
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"name": "lr", "symbol": r"\eta", "values": []}, "values"),
+        ({"name": "lr", "symbol": r"\eta", "values": [0.1, 0.2], "default": 0.3}, "default"),
+        ({"name": "lr", "symbol": r"\eta", "values": [0.1, np.nan]}, "finite"),
+    ],
+)
+def test_bad_slider_is_named(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        Slider(**kwargs)
+
+
+def test_compute_must_return_what_the_panels_draw():
+    with pytest.raises(ValueError, match="'loss'"):
+        Explorer(
+            [Slider("lr", r"\eta", [0.1])],
+            lambda lr: {"path": np.zeros((1, 3, 2))},
+            [curves(["loss"])],
+        )
