@@ -3,7 +3,7 @@
 (function (root, spec) {
   "use strict";
   const NS = "http://www.w3.org/2000/svg";
-  const W = 340, H = 280, M = {l: 52, r: 10, t: 22, b: 42};
+  const W = 320, H = 270, M = {l: 50, r: 10, t: 22, b: 42};
 
   function decode(entry) {
     const bytes = Uint8Array.from(atob(entry.b64), c => c.charCodeAt(0));
