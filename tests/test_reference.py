@@ -11,6 +11,7 @@ import pytest
 from registry import OPTIMIZERS, SCHEDULED_RUNS, SCHEDULES
 
 import optlib
+from optlib.reference import relative_gap, replay, torch_gap
 
 HERE = Path(__file__).resolve().parent / "reference"
 TRAJECTORIES = np.load(HERE / "torch_trajectories.npz")
@@ -25,28 +26,6 @@ def make_schedule(name, kwargs):
     return getattr(optlib.schedules, name)(**kwargs)
 
 
-def replay(opt, steps):
-    """optlib's trajectory on the recorded noisy quadratic, in float64."""
-    A, noise = TRAJECTORIES["A"], TRAJECTORIES["noise"]
-    x = TRAJECTORIES["x0"].copy()
-    state = opt.init(x)
-    path = [x]
-    for t in range(steps):
-        updates, state = opt.update(A @ x + noise[t], state, x)
-        x = x + updates
-        path.append(x)
-    return np.array(path)
-
-
-def relative_gap(ours, torch):
-    """Largest |ours - torch| relative to the size of torch's iterate at that step.
-
-    Scaling by the iterate's norm, not each coordinate, keeps a coordinate that
-    passes through zero from turning a 1e-17 absolute gap into a large ratio."""
-    scale = np.linalg.norm(torch, axis=-1, keepdims=True)
-    return float(np.max(np.abs(ours - torch) / scale))
-
-
 @pytest.mark.parametrize("run_id, factory, kwargs", OPTIMIZERS, ids=[o[0] for o in OPTIMIZERS])
 def test_trajectory_matches_torch(run_id, factory, kwargs):
     torch_path = TRAJECTORIES[run_id]
@@ -55,6 +34,7 @@ def test_trajectory_matches_torch(run_id, factory, kwargs):
     # the run must go somewhere, or matching it would prove little
     assert np.linalg.norm(torch_path[-1] - torch_path[0]) > 0.1
     assert relative_gap(ours, torch_path) < RTOL
+    assert torch_gap(run_id) == relative_gap(ours, torch_path)
 
 
 @pytest.mark.parametrize(
