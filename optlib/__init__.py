@@ -17,6 +17,7 @@ from optlib import problems, schedules
 from optlib.adadelta import adadelta
 from optlib.adagrad import adagrad
 from optlib.adam import adam, adamw
+from optlib.adam_lp import adam_lp
 from optlib.adamax import adamax
 from optlib.base import Optimizer
 from optlib.nadam import nadam
@@ -35,4 +36,5 @@ OPTIMIZERS = {
     "nadam": nadam,
 }
 
-__all__ = [*OPTIMIZERS, "OPTIMIZERS", "Optimizer", "Run", "run", "problems", "schedules"]
+# adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS
+__all__ = [*OPTIMIZERS, "adam_lp", "OPTIMIZERS", "Optimizer", "Run", "run", "problems", "schedules"]
