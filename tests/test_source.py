@@ -16,6 +16,7 @@ FACTORIES = [
     optlib.adam,
     optlib.adamax,
     optlib.nadam,
+    optlib.adam_lp,
 ]
 
 
