@@ -23,6 +23,7 @@ __all__ = [
     "rastrigin",
     "saddle",
     "sparse_logistic",
+    "digits",
     "online_counterexample",
 ]
 
@@ -209,6 +210,94 @@ def sparse_logistic(
             "density": density,
             "rare": np.arange(n_common, density.size),
         },
+    )
+
+
+def digits(model="logistic", hidden=16, n_train=500, batch_size=64, seed=0):
+    """Classify scikit-learn's bundled 8x8 digits (no download): a real data set.
+
+    ``model="logistic"``: multinomial logistic regression, 64 x 10 weights and 10
+    biases. ``model="mlp"``: one hidden layer of ``hidden`` tanh units, then softmax;
+    its gradient is back-propagation written out by hand (the tests check it
+    against finite differences). The parameters are one flat vector (``..., P``) so
+    any optimizer applies; start: small random weights from ``seed``.
+
+    ``value`` is the mean cross-entropy over the ``n_train`` training images;
+    ``grad(x, t)`` is that of mini-batch ``t`` (``batch_size=None``: all of them).
+    ``data["accuracy"](x)`` is the accuracy on the remaining held-out images.
+    """
+    from sklearn.datasets import load_digits  # bundled with scikit-learn
+
+    if model not in ("logistic", "mlp"):
+        raise ValueError(f"model must be 'logistic' or 'mlp', got {model!r}")
+    images, labels = load_digits(return_X_y=True)
+    order = np.random.default_rng(seed).permutation(len(labels))
+    X_all, y_all = images[order] / 16.0, labels[order]
+    X, y, X_test, y_test = X_all[:n_train], y_all[:n_train], X_all[n_train:], y_all[n_train:]
+    Y = np.eye(10)[y]
+    sizes = (
+        [(64, 10), (10,)] if model == "logistic" else [(64, hidden), (hidden,), (hidden, 10), (10,)]
+    )
+    n_params = sum(int(np.prod(s)) for s in sizes)
+    n_batches = n_train // batch_size if batch_size else 1
+
+    def unpack(w):
+        out, i = [], 0
+        for shape in sizes:
+            n = int(np.prod(shape))
+            out.append(w[..., i : i + n].reshape(*w.shape[:-1], *shape))
+            i += n
+        return out
+
+    def forward(w, Xb):
+        """Logits and the hidden activations (None for the logistic model)."""
+        if model == "logistic":
+            W, b = unpack(w)
+            return Xb @ W + b[..., None, :], None
+        W1, b1, W2, b2 = unpack(w)
+        H = np.tanh(Xb @ W1 + b1[..., None, :])
+        return H @ W2 + b2[..., None, :], H
+
+    def softmax(z):
+        z = z - z.max(axis=-1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def value(w):
+        logits, _ = forward(w, X.astype(w.dtype))
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        log_p = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+        return -np.mean(np.sum(Y * log_p, axis=-1), axis=-1)
+
+    def grad(w, t=0):
+        rows = (
+            slice((t % n_batches) * batch_size, (t % n_batches + 1) * batch_size)
+            if batch_size
+            else slice(None)
+        )
+        Xb, Yb = X[rows].astype(w.dtype), Y[rows].astype(w.dtype)
+        logits, H = forward(w, Xb)
+        dZ = (softmax(logits) - Yb) / len(Xb)  # d loss / d logits
+        XbT = np.swapaxes(Xb, -1, -2)
+        if model == "logistic":
+            parts = [XbT @ dZ, dZ.sum(axis=-2)]
+        else:
+            _, _, W2, _ = unpack(w)
+            dH = dZ @ np.swapaxes(W2, -1, -2) * (1 - H**2)  # back through W2 and tanh
+            parts = [XbT @ dH, dH.sum(axis=-2), np.swapaxes(H, -1, -2) @ dZ, dZ.sum(axis=-2)]
+        return np.concatenate([p.reshape(*w.shape[:-1], -1) for p in parts], axis=-1)
+
+    def accuracy(w):
+        logits, _ = forward(w, X_test)
+        return np.mean(np.argmax(logits, axis=-1) == y_test, axis=-1)
+
+    x0 = np.random.default_rng(seed + 1).normal(scale=0.1, size=n_params)
+    return Problem(
+        f"digits({model})",
+        value,
+        grad,
+        x0=x0,
+        data={"accuracy": accuracy, "n_params": n_params, "n_test": len(y_test)},
     )
 
 

@@ -15,6 +15,8 @@ PROBLEMS = {
     "saddle": problems.saddle,
     "sparse_logistic": lambda: problems.sparse_logistic(n_samples=300),
     "sparse_logistic-batched": lambda: problems.sparse_logistic(n_samples=300, batch_size=30),
+    "digits-logistic": lambda: problems.digits("logistic", n_train=100, batch_size=None),
+    "digits-mlp": lambda: problems.digits("mlp", hidden=6, n_train=100, batch_size=None),
 }
 
 
@@ -35,6 +37,24 @@ def test_gradient_matches_finite_differences(name):
         x = problem.x0 + rng.normal(scale=0.5, size=problem.x0.shape)
         numeric = central_difference(problem.value, x)
         np.testing.assert_allclose(problem.grad(x), numeric, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("model", ["logistic", "mlp"])
+def test_digits_minibatches_average_to_the_full_gradient(model):
+    full = problems.digits(model, hidden=6, n_train=128, batch_size=None)
+    batched = problems.digits(model, hidden=6, n_train=128, batch_size=32)
+    w = full.x0
+    mean_of_batches = np.mean([batched.grad(w, t) for t in range(4)], axis=0)
+    np.testing.assert_allclose(mean_of_batches, full.grad(w), rtol=1e-10, atol=1e-14)
+
+
+def test_digits_mlp_learns():
+    import optlib
+
+    problem = problems.digits("mlp", hidden=16)
+    record = optlib.run(optlib.adam(lr=0.01), problem, 300)
+    assert record.losses[-1] < 0.5 * record.losses[0]
+    assert problem.data["accuracy"](record.final) > 0.8
 
 
 def test_minibatch_gradients_average_to_the_full_gradient():
