@@ -32,7 +32,7 @@ class AdamState(NamedTuple):
 
 def bias_correction(beta, t, dtype):
     """1 - beta**t, formed in float64 and then cast (beta may be an array)."""
-    if np.ndim(beta) == 0:
+    if isinstance(beta, float | int) or np.ndim(beta) == 0:
         return 1.0 - float(beta) ** t
     return (1.0 - np.asarray(beta, np.float64) ** t).astype(dtype)
 
@@ -62,7 +62,7 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
         check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
-        decay = 0.0
+        decay = None
         if use_decay and decoupled:
             # eq. adamw-decay: shrink theta directly, outside the adaptive scaling
             decay = -eta * like(weight_decay, dtype) * params
@@ -84,7 +84,8 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
         denom = np.sqrt(v_max if amsgrad else v) / sqrt_of(c2) + like(eps, dtype)
         # eq. adam-step
         step = -(eta / c1) * m / denom
-        return step + decay, AdamState(t, m, v, v_max)
+        # (no "+ 0.0" without decay: on large arrays it would be one more full pass)
+        return (step if decay is None else step + decay), AdamState(t, m, v, v_max)
 
     return Optimizer(init, update)
 

@@ -110,7 +110,7 @@ def like(value, dtype):
     Numbers become Python floats, which numpy treats as weak scalars, so a
     float32 array stays float32; arrays are cast to ``dtype``.
     """
-    if np.ndim(value) == 0:
+    if isinstance(value, float | int) or np.ndim(value) == 0:  # isinstance first: it is cheap
         return float(value)
     return np.asarray(value, dtype=dtype)
 

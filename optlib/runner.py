@@ -100,7 +100,8 @@ def run(
             params[t + 1], losses[t + 1] = x, problem.value(x)
             rates[t] = np.divide(-updates, g, out=np.full_like(g, np.nan), where=g != 0)
             bad = ~np.isfinite(losses[t + 1]) | (np.abs(losses[t + 1]) > limit)
-            diverged_at = np.where((diverged_at < 0) & bad, t + 1, diverged_at)
+            if np.any(bad):  # rare: skip the np.where on the common path
+                diverged_at = np.where((diverged_at < 0) & bad, t + 1, diverged_at)
 
     step = np.arange(steps + 1).reshape(-1, *[1] * diverged_at.ndim)
     after = (diverged_at >= 0) & (step >= diverged_at)  # (steps + 1, *batch)
