@@ -82,7 +82,8 @@ def run(
 
     params = np.empty((steps + 1, *x.shape), dtype=dtype)
     losses = np.empty((steps + 1, *x.shape[:-1]))
-    rates = np.empty((steps, *x.shape), dtype=dtype)
+    updates_made = np.empty((steps, *x.shape), dtype=dtype)
+    grads = np.empty((steps, *x.shape), dtype=dtype)
     params[0], losses[0] = x, problem.value(x)
     limit = explode * (1.0 + np.abs(losses[0]))
     diverged_at = np.where(np.isfinite(losses[0]), -1, 0)
@@ -98,10 +99,13 @@ def run(
             if problem.project is not None:
                 x = problem.project(x)
             params[t + 1], losses[t + 1] = x, problem.value(x)
-            rates[t] = np.divide(-updates, g, out=np.full_like(g, np.nan), where=g != 0)
-            bad = ~np.isfinite(losses[t + 1]) | (np.abs(losses[t + 1]) > limit)
-            if np.any(bad):  # rare: skip the np.where on the common path
-                diverged_at = np.where((diverged_at < 0) & bad, t + 1, diverged_at)
+            updates_made[t], grads[t] = updates, g
+        # rates and divergence once for all steps: the loop stays cheap for small problems
+        rates = np.divide(-updates_made, grads, out=np.full_like(grads, np.nan), where=grads != 0)
+        bad = ~np.isfinite(losses[1:]) | (np.abs(losses[1:]) > limit)  # (steps, *batch)
+        if steps:
+            first_bad = np.argmax(bad, axis=0) + 1
+            diverged_at = np.where((diverged_at < 0) & bad.any(axis=0), first_bad, diverged_at)
 
     step = np.arange(steps + 1).reshape(-1, *[1] * diverged_at.ndim)
     after = (diverged_at >= 0) & (step >= diverged_at)  # (steps + 1, *batch)
