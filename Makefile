@@ -38,5 +38,16 @@ lab: setup
 vendor:
 	bash scripts/vendor.sh
 
+# Benchmarks need torch, kept out of the book's environment: a second venv.
+TORCH_BIN := .venv-torch/bin
+$(TORCH_BIN)/.installed: benchmarks/requirements-torch.txt requirements.txt pyproject.toml
+	test -x $(TORCH_BIN)/python || $(PYTHON) -m venv .venv-torch
+	$(TORCH_BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements-torch.txt
+	$(TORCH_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+bench: $(TORCH_BIN)/.installed
+	$(TORCH_BIN)/python benchmarks/run_all.py
+
 clean:
 	rm -rf _build .pytest_cache .hypothesis

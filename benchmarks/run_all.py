@@ -1,0 +1,106 @@
+"""Run every benchmark in one process and write benchmarks/results/.
+
+    .venv-torch/bin/python -m benchmarks.run_all          # from the repository root
+
+Writes ``results.json`` (machine, every check with its target and spread, the
+scaling data) and ``scaling.png`` (the log-log plot). The book's page
+``book/benchmarks.ipynb`` reads these files; it never runs the benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from benchmarks import bandwidth, overhead, scaling, sweep, widget  # noqa: E402
+from benchmarks.common import machine  # noqa: E402
+
+RESULTS = pathlib.Path(__file__).parent / "results"
+
+
+def plot(data, path):
+    """Time per Adam step against parameter count; run time against steps."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    rows = data["by_size"]["rows"]
+    n = [r["n"] for r in rows]
+    for key, label, style in [
+        ("optlib_s", "optlib", "o-"),
+        ("torch_single_tensor_s", "torch Adam (foreach=False)", "s--"),
+        ("torch_foreach_s", "torch Adam (foreach=True)", "^--"),
+        ("torch_fused_s", "torch Adam (fused=True)", "v--"),
+    ]:
+        left.loglog(n, [r[key]["min"] for r in rows], style, label=label, ms=4)
+    left.loglog(n, [r["bound_s"] for r in rows], "k:", label="bandwidth bound")
+    left.set(xlabel="parameters n (float32)", ylabel="seconds per Adam step")
+    left.set_title("one step against parameter count", fontsize=10)
+    left.legend(fontsize=8)
+    for K in sorted({r["K"] for r in data["by_steps"]["rows"]}):
+        sel = [r for r in data["by_steps"]["rows"] if r["K"] == K]
+        right.loglog(
+            [r["steps"] for r in sel],
+            [r["run_s"]["min"] for r in sel],
+            "o-",
+            ms=4,
+            label=f"K = {K}",
+        )
+    right.axhline(0.05, color="gray", ls=":", lw=1)
+    right.axhline(1.0, color="gray", ls="--", lw=1)
+    right.set(xlabel="steps", ylabel="seconds per optlib.run (Adam, Rosenbrock)")
+    right.set_title("a run of K broadcast configurations against steps", fontsize=10)
+    right.legend(fontsize=8, title="configurations")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=pathlib.Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    info = machine()
+    checks, timings = [], {}
+    for name, module in [
+        ("widget", widget),
+        ("sweep", sweep),
+        ("overhead", overhead),
+        ("bandwidth", bandwidth),
+    ]:
+        t0 = time.perf_counter()
+        result = module.measure()
+        checks += result.get("checks", [result.get("check")] if "check" in result else [])
+        timings[name] = time.perf_counter() - t0
+        print(f"{name}: done in {timings[name]:.0f} s", flush=True)
+    t0 = time.perf_counter()
+    data = scaling.measure()
+    timings["scaling"] = time.perf_counter() - t0
+    info["load_average_1min_end"] = os.getloadavg()[0]
+
+    results = {
+        "machine": info,
+        "checks": checks,
+        "scaling": data,
+        "seconds_per_benchmark": timings,
+        "seconds_total": time.perf_counter() - started,
+        "command": ".venv-torch/bin/python -m benchmarks.run_all",
+    }
+    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    plot(data, args.out / "scaling.png")
+    for c in checks:
+        sign = "<" if c["better"] == "lower" else ">="
+        verdict = "pass" if c["pass"] else "FAIL"
+        print(f"{verdict:4}  {c['value']:8.3g} {sign} {c['target']:g}  ({c['unit']})  {c['name']}")
+    print(f"wrote {args.out / 'results.json'} and {args.out / 'scaling.png'}")
+
+
+if __name__ == "__main__":
+    main()
