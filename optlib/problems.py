@@ -249,13 +249,18 @@ def digits(model="logistic", hidden=16, n_train=500, batch_size=64, seed=0):
             i += n
         return out
 
+    def affine(Xb, W, b):
+        """Xb @ W + b for shared inputs Xb (N, i) and weights W (..., i, o): one BLAS call."""
+        out = np.moveaxis(np.tensordot(Xb, W, axes=([-1], [-2])), 0, -2)
+        return out + b[..., None, :]
+
     def forward(w, Xb):
         """Logits and the hidden activations (None for the logistic model)."""
         if model == "logistic":
             W, b = unpack(w)
-            return Xb @ W + b[..., None, :], None
+            return affine(Xb, W, b), None
         W1, b1, W2, b2 = unpack(w)
-        H = np.tanh(Xb @ W1 + b1[..., None, :])
+        H = np.tanh(affine(Xb, W1, b1))
         return H @ W2 + b2[..., None, :], H
 
     def softmax(z):
