@@ -20,6 +20,10 @@ import torch
 import optlib
 from benchmarks.common import check, summary, timings
 
+# numpy runs on one thread: compare like with like. (With 2 threads on this shared
+# 2-core machine, torch's second thread also waits for other jobs: ms-long stalls.)
+torch.set_num_threads(1)
+
 N = 10_000_000
 ARRAYS_MOVED = 7  # read params, grads, m, v; write params, m, v
 TARGET = 2.5

@@ -18,6 +18,10 @@ import torch
 import optlib
 from benchmarks.common import check, ratio, summary, timings
 
+# numpy runs on one thread: compare like with like. (With 2 threads on this shared
+# 2-core machine, torch's second thread also waits for other jobs: ms-long stalls.)
+torch.set_num_threads(1)
+
 STEPS = 1000
 SIZES = (2, 100)
 TARGET = 3.0

@@ -1,6 +1,7 @@
 """Run every benchmark in one process and write benchmarks/results/.
 
-    .venv-torch/bin/python -m benchmarks.run_all          # from the repository root
+    make bench                                   # or, from the repository root:
+    .venv-torch/bin/python benchmarks/run_all.py
 
 Writes ``results.json`` (machine, every check with its target and spread, the
 scaling data) and ``scaling.png`` (the log-log plot). The book's page
@@ -13,7 +14,11 @@ import argparse
 import json
 import os
 import pathlib
+import sys
 import time
+
+if __package__ in (None, ""):  # run as a script (make bench): import benchmarks from the root
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 import matplotlib
 
@@ -91,7 +96,7 @@ def main(argv=None):
         "scaling": data,
         "seconds_per_benchmark": timings,
         "seconds_total": time.perf_counter() - started,
-        "command": ".venv-torch/bin/python -m benchmarks.run_all",
+        "command": "make bench  (.venv-torch/bin/python benchmarks/run_all.py)",
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     plot(data, args.out / "scaling.png")
