@@ -110,6 +110,37 @@ def open_page(browser, url):
     return page, external, errors, missing
 
 
+def test_explorer_slider_redraws_from_the_embedded_data(browser, site):
+    """On the static page, moving an explorer's slider with the keyboard redraws it
+    from the precomputed data: the readout and the drawn path follow the new setting."""
+    page, external, errors, _ = open_page(browser, f"{site}/book/how_to_use.html")
+    explorer = page.locator(".optlib-explorer").first
+    before = explorer.get_attribute("data-index")
+    path_before = explorer.locator("svg polyline").last.get_attribute("points")
+    slider = explorer.locator("input[type=range]").first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    after = explorer.get_attribute("data-index")
+    state = page.evaluate(
+        """(root) => {
+        const script = root.nextElementSibling.textContent;
+        const call = script.lastIndexOf('document.getElementById(');
+        const spec = JSON.parse(script.slice(script.indexOf('), ', call) + 3,
+                                             script.lastIndexOf(');')));
+        return {readout: spec.readout, shown: root.querySelector('.ox-readout').textContent,
+                k: Number(root.dataset.index)};
+    }""",
+        explorer.element_handle(),
+    )
+    path_after = explorer.locator("svg polyline").last.get_attribute("points")
+    page.close()
+    assert after != before, "the slider did not change the setting"
+    assert path_after != path_before, "the drawing did not change"
+    assert state["shown"] == state["readout"][state["k"]], "readout is not the embedded one"
+    assert not external and not errors
+
+
 @pytest.mark.parametrize("name", pages())
 def test_page_reads_well_offline(browser, site, name):
     page, external, errors, missing = open_page(browser, f"{site}/{name}")
