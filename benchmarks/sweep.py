@@ -39,7 +39,7 @@ def loop(problem, lr, beta1, steps=STEPS):
     ]
 
 
-def measure(repeats=5):
+def measure(repeats=7):
     problem = optlib.problems.rosenbrock()
     lr, beta1 = grid()
     K = lr.shape[0]

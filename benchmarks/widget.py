@@ -30,7 +30,7 @@ STEPS = 500
 TARGET_S = 0.050
 
 
-def measure(repeats=15):
+def measure(repeats=25):
     problem = optlib.problems.rosenbrock()
     lrs = itertools.cycle(np.geomspace(1e-3, 1e-1, 11))  # a slider moving over its range
 
