@@ -245,7 +245,10 @@ class Explorer:
     # -- the matplotlib view (Jupyter) -------------------------------------------
     def figure(self, setting):
         """A matplotlib figure of one setting's data, in the book's style."""
-        fig, axes = plotting.figure(ncols=len(self.panels), width=4.0, height=3.2, squeeze=False)
+        fig, axes = plotting.figure(
+            ncols=len(self.panels), width=4.0, height=3.2, squeeze=False, layout=None
+        )
+        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.85, wspace=0.35)
         for ax, panel in zip(axes.ravel(), self.panels, strict=True):
             if panel.kind == "paths":
                 plotting.contour(ax, panel.problem)

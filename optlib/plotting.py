@@ -16,6 +16,7 @@ import re
 import contourpy
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import LineCollection
 
 __all__ = [
     "COLORS",
@@ -54,11 +55,14 @@ STYLE = {
 }
 
 
-def figure(ncols=1, nrows=1, width=4.2, height=3.4, **kwargs):
-    """A figure in the book's style: ``ncols`` panels of ``width`` x ``height`` inches."""
+def figure(ncols=1, nrows=1, width=4.2, height=3.4, layout="constrained", **kwargs):
+    """A figure in the book's style: ``ncols`` panels of ``width`` x ``height`` inches.
+
+    ``layout=None`` skips constrained layout, half the drawing time of a small
+    figure, for figures redrawn on every slider move."""
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
-            nrows, ncols, figsize=(width * ncols, height * nrows), layout="constrained", **kwargs
+            nrows, ncols, figsize=(width * ncols, height * nrows), layout=layout, **kwargs
         )
     for ax in np.atleast_1d(axes).ravel():
         for key in ("top", "right"):
@@ -87,8 +91,12 @@ def contour_lines(problem, levels=14, resolution=120):
 
 def contour(ax, problem, levels=14):
     """Draw the problem's contours and its minimiser (if known) on ``ax``."""
-    for seg in contour_lines(problem, levels):
-        ax.plot(seg[:, 0], seg[:, 1], color=CONTOUR_COLOR, lw=0.7, zorder=0)
+    # one collection for all contour lines: far cheaper to draw than a line each
+    ax.add_collection(
+        LineCollection(
+            contour_lines(problem, levels), colors=CONTOUR_COLOR, linewidths=0.7, zorder=0
+        )
+    )
     if problem.minimizer is not None and len(problem.minimizer) == 2:
         ax.plot(*problem.minimizer, marker="*", color="black", ms=10, ls="none", zorder=3)
     (x0, x1), (y0, y1) = problem.bounds
