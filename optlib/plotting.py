@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import contourpy
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -64,6 +65,10 @@ def figure(ncols=1, nrows=1, width=4.2, height=3.4, layout="constrained", **kwar
         fig, axes = plt.subplots(
             nrows, ncols, figsize=(width * ncols, height * nrows), layout=layout, **kwargs
         )
+        # the first figure switches IPython's inline backend to interactive mode; keep it
+        # on when rc_context restores the other settings, or no later figure is shown
+        interactive = matplotlib.is_interactive()
+    matplotlib.interactive(interactive)
     for ax in np.atleast_1d(axes).ravel():
         for key in ("top", "right"):
             ax.spines[key].set_visible(False)
