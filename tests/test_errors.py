@@ -39,16 +39,21 @@ BAD_HYPERPARAMETERS = (
 )
 
 
+def assert_refused(factory, kwargs, words):
+    """factory(**kwargs) raises a ValueError whose message contains every word."""
+    with pytest.raises(ValueError) as error:
+        factory(**kwargs)
+    for word in words:
+        assert word in str(error.value), (word, str(error.value))
+
+
 @pytest.mark.parametrize(
     "name, kwargs, words",
     BAD_HYPERPARAMETERS,
     ids=[f"{n}-{'-'.join(k)}" for n, k, _ in BAD_HYPERPARAMETERS],
 )
 def test_bad_hyperparameter_is_named_with_its_range(name, kwargs, words):
-    with pytest.raises(ValueError) as error:
-        optlib.OPTIMIZERS[name](**kwargs)
-    for word in words:
-        assert word in str(error.value), (word, str(error.value))
+    assert_refused(optlib.OPTIMIZERS[name], kwargs, words)
 
 
 @pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
@@ -118,10 +123,7 @@ BAD_SCHEDULES = [
     ids=[f"{f.__name__}-{'-'.join(k)}" for f, k, _ in BAD_SCHEDULES],
 )
 def test_bad_schedule_argument_is_named(factory, kwargs, words):
-    with pytest.raises(ValueError) as error:
-        factory(**kwargs)
-    for word in words:
-        assert word in str(error.value), (word, str(error.value))
+    assert_refused(factory, kwargs, words)
 
 
 @pytest.mark.parametrize("t", [-1, 2.5, np.array([0, -3])])
