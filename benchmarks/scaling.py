@@ -51,7 +51,7 @@ def by_size(repeats=5):
     return {"bandwidth_GBps": best / 1e9, "rows": rows}
 
 
-def by_steps(repeats=3):
+def by_steps(repeats=5):
     problem = optlib.problems.rosenbrock()
     rows = []
     for K in BATCHES:
