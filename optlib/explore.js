@@ -105,14 +105,8 @@
   }
   function drawCurves(svg, panel, k, clip) {
     const all = panel.keys.map(key => series(key, k).values);
-    let lo = Infinity, hi = -Infinity, n = 0;
-    for (const v of (panel.fixed_ylim ? [panel.fixed_ylim] : all)) for (const y of v) {
-      if (isFinite(y) && (!panel.logy || y > 0)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
-    }
-    for (const v of all) n = Math.max(n, v.length);
-    if (!isFinite(lo)) { lo = panel.logy ? 1e-3 : 0; hi = 1; }
-    if (lo === hi) { lo = panel.logy ? lo / 2 : lo - 1; hi = panel.logy ? hi * 2 : hi + 1; }
-    if (!panel.logy) { const pad = 0.05 * (hi - lo); lo -= pad; hi += pad; }
+    const n = Math.max(...all.map(v => v.length));
+    const [lo, hi] = panel.ylim;  // the grid's range (Explorer.ylim): the axes stay put
     const xs = panel.x || Array.from({length: n}, (_, j) => j * panel.stride);
     const [sx, sy] = axes(svg, panel, [xs[0], xs[xs.length - 1]], [lo, hi]);
     all.forEach((v, i) => {

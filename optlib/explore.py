@@ -158,7 +158,7 @@ def paths(problem, keys, labels=None, title=""):
 
 def curves(keys, labels=None, xlabel="step t", ylabel="", logy=False, title="", x=None, ylim=None):
     """Curves over the steps (or over ``x``). Each key's data has shape ``(K, T)``.
-    ``ylim`` fixes the vertical range (otherwise it follows the data)."""
+    ``ylim`` fixes the vertical range (otherwise the whole grid's, see ``Explorer.ylim``)."""
     keys = tuple(keys)
     return Panel(
         "curves",
@@ -243,37 +243,34 @@ class Explorer:
         return {key: value[0] for key, value in self._run(columns, 1).items()}
 
     # -- the matplotlib view (Jupyter) -------------------------------------------
+    def ylim(self, panel):
+        """The vertical range of a curves panel: ``panel.ylim``, or the range of the
+        whole grid (runs that diverged left out), so the axes stay put while the
+        sliders move. Both views use it."""
+        if panel.ylim is not None:
+            return tuple(float(v) for v in panel.ylim)
+        rows = np.concatenate([self.data[k].reshape(len(self.grid), -1) for k in panel.keys], 1)
+        finite = np.isfinite(rows).all(axis=1)
+        values = rows[finite] if finite.any() else rows[np.isfinite(rows).any(axis=1)]
+        values = values[np.isfinite(values) & ((values > 0) if panel.logy else True)]
+        if values.size == 0:
+            return (1e-3, 1.0) if panel.logy else (0.0, 1.0)
+        lo, hi = float(values.min()), float(values.max())
+        if panel.logy:
+            lo = max(lo, hi * 1e-18)  # a run that reaches 1e-300 need not flatten the rest
+            return (lo / 2, hi * 2) if lo == hi else (lo / 1.5, hi * 1.5)
+        pad = 0.05 * (hi - lo) if hi > lo else 1.0
+        return (lo - pad, hi + pad)
+
     def figure(self, setting):
         """A matplotlib figure of one setting's data, in the book's style."""
-        fig, axes = plotting.figure(
-            ncols=len(self.panels), width=4.0, height=3.2, squeeze=False, layout=None
-        )
-        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.85, wspace=0.35)
-        for ax, panel in zip(axes.ravel(), self.panels, strict=True):
-            if panel.kind == "paths":
-                plotting.contour(ax, panel.problem)
-                plotting.plot_paths(ax, [setting[k] for k in panel.keys], list(panel.labels))
-            else:
-                plotting.plot_curves(
-                    ax,
-                    [setting[k] for k in panel.keys],
-                    list(panel.labels),
-                    x=panel.x,
-                    logy=panel.logy,
-                    xlabel=panel.xlabel,
-                    ylabel=panel.ylabel,
-                )
-                if panel.ylim is not None:
-                    ax.set_ylim(*panel.ylim)
-            ax.set_title(panel.title, fontsize=10)
-        if self.title:
-            fig.suptitle(self.title, fontsize=11)
-        return fig
+        drawing = _Drawing(self)
+        drawing.draw(setting)
+        return drawing.fig
 
     def widget(self):
         """Live ipywidgets controls whose figure is recomputed on every change."""
         import ipywidgets as widgets
-        import matplotlib.pyplot as plt
 
         controls = [
             widgets.SelectionSlider(
@@ -286,24 +283,19 @@ class Explorer:
             for s in self.sliders
         ]
         out, text = widgets.Output(), widgets.Label()
+        drawing = _Drawing(self)
 
         def redraw(_change=None):
             setting = self.live(
                 **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
             )
-            fig = self.figure(setting)
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=80)
-            plt.close(fig)
+            png = drawing.png(setting)
             # set the Output's content directly: one state update, with or without a kernel
             out.outputs = (
                 {
                     "output_type": "display_data",
                     "metadata": {},
-                    "data": {
-                        "image/png": base64.b64encode(png.getvalue()).decode(),
-                        "text/plain": "<Figure>",
-                    },
+                    "data": {"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"},
                 },
             )
             text.value = self.readout(setting) if self.readout else ""
@@ -337,7 +329,6 @@ class Explorer:
                 "ylabel": p.ylabel,
                 "logy": p.logy,
                 "stride": stride,
-                "fixed_ylim": list(p.ylim) if p.ylim else None,
                 "colors": [plotting.COLORS[j % 10] for j in range(len(p.keys))],
             }
             if p.kind == "paths":
@@ -348,8 +339,10 @@ class Explorer:
                 entry["xlim"], entry["ylim"] = list(p.problem.bounds[0]), list(p.problem.bounds[1])
                 m = p.problem.minimizer
                 entry["minimizer"] = None if m is None else [float(m[0]), float(m[1])]
-            elif p.x is not None:
-                entry["x"] = p.x[::stride].tolist()
+            else:
+                entry["ylim"] = list(self.ylim(p))
+                if p.x is not None:
+                    entry["x"] = p.x[::stride].tolist()
             panels.append(entry)
         readout = None
         if self.readout:
@@ -420,3 +413,80 @@ _CSS = (
     ".optlib-explorer svg{max-width:100%;height:auto}"
     ".optlib-explorer .ox-readout{font-size:13px;min-height:1.3em}</style>"
 )
+
+
+class _Drawing:
+    """The Jupyter view's figure, kept between slider moves.
+
+    Axes, labels and contours are drawn once and cached as a bitmap; a slider move
+    removes the old data artists, draws the new ones over the cached background
+    (matplotlib's blitting) and encodes the bitmap as PNG. The axes' limits are fixed
+    (problem bounds, :meth:`Explorer.ylim`), so the background never goes stale.
+    """
+
+    def __init__(self, explorer, dpi=80):
+        import matplotlib.pyplot as plt
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.panels = explorer.panels
+        fig, axes = plotting.figure(
+            ncols=len(self.panels), width=4.0, height=3.2, squeeze=False, layout=None, dpi=dpi
+        )
+        plt.close(fig)  # shown through the widget only, never by pyplot
+        self.fig, self.axes, self.canvas = fig, axes.ravel(), FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.85, wspace=0.35)
+        for ax, panel in zip(self.axes, self.panels, strict=True):
+            if panel.kind == "paths":
+                plotting.contour(ax, panel.problem)
+                limits = panel.problem.bounds
+            else:
+                length = max(explorer.data[k].shape[1] for k in panel.keys)
+                x = np.arange(length) if panel.x is None else panel.x
+                limits = ((float(x[0]), float(x[-1])), explorer.ylim(panel))
+                ax.set_yscale("log" if panel.logy else "linear")
+                ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel)
+            ax.set(xlim=limits[0], ylim=limits[1])  # fixed: no autoscaling when data change
+            ax.set_title(panel.title, fontsize=10)
+        if explorer.title:
+            fig.suptitle(explorer.title, fontsize=11)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+        self.artists = []
+
+    def draw(self, setting):
+        """Replace the data artists by those of ``setting`` (drawn by ``png``/savefig)."""
+        for artist in self.artists:
+            artist.remove()
+        self.artists = []
+        for ax, panel in zip(self.axes, self.panels, strict=True):
+            before = set(ax.get_children())
+            data, labels = [setting[k] for k in panel.keys], list(panel.labels)
+            if panel.kind == "paths":
+                plotting.plot_paths(ax, data, labels)
+            else:
+                plotting.plot_curves(
+                    ax,
+                    data,
+                    labels,
+                    x=panel.x,
+                    logy=panel.logy,
+                    xlabel=panel.xlabel,
+                    ylabel=panel.ylabel,
+                )
+            self.artists += [a for a in ax.get_children() if a not in before]
+        for artist in self.artists:
+            artist.set_animated(True)  # left out of the cached background
+
+    def png(self, setting):
+        """The figure of ``setting`` as PNG bytes: cached background plus new data."""
+        from PIL import Image
+
+        self.draw(setting)
+        self.canvas.restore_region(self.background)
+        for artist in self.artists:
+            artist.axes.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        out = io.BytesIO()
+        image.save(out, format="png", compress_level=1)
+        return out.getvalue()

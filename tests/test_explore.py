@@ -1,5 +1,6 @@
 """The explorer: precomputed settings equal live runs; the web view is self-contained."""
 
+import base64
 import json
 import re
 
@@ -79,6 +80,41 @@ def test_live_widget_recomputes_when_a_slider_moves(explorer):
     assert text.value != before
     assert text.value == f"final loss {explorer.setting(lr=0.01)['loss'][-1]:.3g}"
     assert out.outputs, "the figure was not drawn"
+
+
+def test_live_figure_after_a_move_is_the_figure_drawn_afresh(explorer):
+    """The cached background plus the redrawn data equals a figure drawn from scratch
+    (up to the few pixels where the start marker and the star overlap differently)."""
+    import io
+
+    from PIL import Image
+
+    box = explorer.widget()
+    controls, out = box.children[0].children, box.children[1]
+    controls[0].value, controls[1].value = 0.15, 0.9  # far from the default setting
+    live = Image.open(io.BytesIO(base64.b64decode(out.outputs[0]["data"]["image/png"])))
+    fresh = io.BytesIO()
+    explorer.figure(explorer.live(lr=0.15, beta=0.9)).savefig(fresh, format="png", dpi=80)
+    a, b = (np.asarray(im.convert("RGB"), float) for im in (live, Image.open(fresh)))
+    assert a.shape == b.shape
+    differ = np.abs(a - b).max(axis=-1) > 40
+    assert differ.mean() < 0.002, f"{differ.mean():.2%} of the pixels differ"
+
+
+def test_curves_keep_the_grids_range_without_diverged_runs():
+    """Explorer.ylim: min and max over every setting that stayed finite, padded by 5%."""
+
+    def ramp(c):
+        y = c * np.arange(1.0, 6.0)  # c, 2c, ..., 5c
+        y[c[:, 0] == 3.0, 3:] = [1e30, np.nan]  # the c = 3 run blows up, then diverges
+        return {"y": y}
+
+    ex = Explorer([Slider("c", "c", [1.0, 2.0, 3.0])], ramp, [curves(["y"])])
+    lo, hi = 1.0, 10.0  # from c = 1 (1) and c = 2 (10); c = 3 left out
+    assert ex.ylim(ex.panels[0]) == pytest.approx((lo - 0.45, hi + 0.45))
+    assert json.loads(re.search(r'"ylim":(\[[^]]*\])', ex.html()).group(1)) == pytest.approx(
+        [lo - 0.45, hi + 0.45]
+    )
 
 
 @pytest.mark.parametrize(
