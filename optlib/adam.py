@@ -20,6 +20,7 @@ from optlib.base import (
     check_params,
     like,
     lr_at,
+    power,
 )
 
 
@@ -31,10 +32,9 @@ class AdamState(NamedTuple):
 
 
 def bias_correction(beta, t, dtype):
-    """1 - beta**t, formed in float64 and then cast (beta may be an array)."""
-    if isinstance(beta, float | int) or np.ndim(beta) == 0:
-        return 1.0 - float(beta) ** t
-    return (1.0 - np.asarray(beta, np.float64) ** t).astype(dtype)
+    """1 - beta**t in float64 (then cast, if beta is an array); see ``base.power``."""
+    c = 1.0 - power(beta, t)
+    return float(c) if np.ndim(c) == 0 else c.astype(dtype)
 
 
 def sqrt_of(value):

@@ -115,6 +115,18 @@ def like(value, dtype):
     return np.asarray(value, dtype=dtype)
 
 
+def power(base, exponent):
+    """``base ** exponent`` in float64 through numpy's array loop, for numbers too.
+
+    Python's ``**`` and numpy's scalar path can round differently from the array
+    loop in the last bit; with one loop for both, a broadcast sweep equals its
+    separate runs bit for bit. Returns a numpy float for numbers.
+    """
+    shape = np.broadcast_shapes(np.shape(base), np.shape(exponent))
+    out = np.power(np.atleast_1d(np.asarray(base, np.float64)), np.atleast_1d(exponent))
+    return out.reshape(shape)[()]
+
+
 def any_nonzero(value):
     """True if a hyperparameter (number or array) has any non-zero entry."""
     return bool(np.any(np.asarray(value) != 0))

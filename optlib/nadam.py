@@ -20,6 +20,7 @@ from optlib.base import (
     check_params,
     like,
     lr_at,
+    power,
 )
 
 
@@ -32,7 +33,8 @@ class NAdamState(NamedTuple):
 
 def momentum_schedule(beta1, momentum_decay, t):
     """mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))  (eq. nadam-mu), in float64."""
-    return np.asarray(beta1, np.float64) * (1.0 - 0.5 * 0.96 ** (t * np.asarray(momentum_decay)))
+    decay = power(0.96, t * np.asarray(momentum_decay, np.float64))  # not **: see power
+    return np.asarray(beta1, np.float64) * (1.0 - 0.5 * decay)
 
 
 def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight_decay=0.0):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optlib.base import check_hyper
+from optlib.base import check_hyper, power
 
 __all__ = [
     "constant",
@@ -63,7 +63,7 @@ def step_decay(lr, step_size, gamma=0.1):
     check_hyper("lr", lr, 0)
     step_size = _count("step_size", step_size)
     check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
-    return lambda t: lr * gamma ** (_steps(t) // step_size)
+    return lambda t: lr * power(gamma, _steps(t) // step_size)  # not **: see base.power
 
 
 def exponential_decay(lr, gamma):
@@ -79,7 +79,7 @@ def exponential_decay(lr, gamma):
     """
     check_hyper("lr", lr, 0)
     check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
-    return lambda t: lr * gamma ** _steps(t).astype(np.float64)
+    return lambda t: lr * power(gamma, _steps(t).astype(np.float64))
 
 
 def cyclic_triangular(
@@ -131,9 +131,9 @@ def cyclic_triangular(
         if mode == "triangular":
             scale = 1.0
         elif mode == "triangular2":
-            scale = 1 / 2.0 ** (cycle - 1)
+            scale = 1 / power(2.0, cycle - 1)
         else:
-            scale = gamma ** t.astype(np.float64)
+            scale = power(gamma, t.astype(np.float64))
         return base_lr + (max_lr - base_lr) * height * scale  # eq. clr
 
     return schedule
