@@ -122,9 +122,9 @@ def power(base, exponent):
     loop in the last bit; with one loop for both, a broadcast sweep equals its
     separate runs bit for bit. Returns a numpy float for numbers.
     """
-    shape = np.broadcast_shapes(np.shape(base), np.shape(exponent))
-    out = np.power(np.atleast_1d(np.asarray(base, np.float64)), np.atleast_1d(exponent))
-    return out.reshape(shape)[()]
+    if np.ndim(base) == 0 and np.ndim(exponent) == 0:  # a one-element array: the same loop
+        return np.power(np.array([base], np.float64), exponent)[0]
+    return np.power(np.asarray(base, np.float64), exponent)
 
 
 def any_nonzero(value):
