@@ -34,7 +34,7 @@ class AdamState(NamedTuple):
 def bias_correction(beta, t, dtype):
     """1 - beta**t in float64 (then cast, if beta is an array); see ``base.power``."""
     c = 1.0 - power(beta, t)
-    return float(c) if np.ndim(c) == 0 else c.astype(dtype)
+    return float(c) if isinstance(c, float) else c.astype(dtype)  # float: a weak scalar
 
 
 def sqrt_of(value):

@@ -116,15 +116,21 @@ def like(value, dtype):
 
 
 def power(base, exponent):
-    """``base ** exponent`` in float64 through numpy's array loop, for numbers too.
+    """``base ** exponent`` in float64, rounded the same for numbers and arrays.
 
-    Python's ``**`` and numpy's scalar path can round differently from the array
-    loop in the last bit; with one loop for both, a broadcast sweep equals its
-    separate runs bit for bit. Returns a numpy float for numbers.
+    numpy rounds a power differently (in the last bit) depending on its operands'
+    layout: two contiguous arrays take a vectorised loop, a number or a broadcast
+    operand the C library's ``pow`` (as Python's ``**`` does). Both operands are made
+    full contiguous arrays here, so a broadcast sweep equals its separate runs bit
+    for bit. Returns a Python float for two numbers.
     """
-    if np.ndim(base) == 0 and np.ndim(exponent) == 0:  # a one-element array: the same loop
-        return np.power(np.array([base], np.float64), exponent)[0]
-    return np.power(np.asarray(base, np.float64), exponent)
+    if isinstance(base, float | int) and isinstance(exponent, float | int):  # cheap first
+        return np.power(np.array([float(base)]), np.array([float(exponent)])).item()
+    base, exponent = np.broadcast_arrays(
+        np.asarray(base, np.float64), np.asarray(exponent, np.float64)
+    )
+    out = np.power(np.ascontiguousarray(base), np.ascontiguousarray(exponent))
+    return out.reshape(base.shape)[()]  # ascontiguousarray made 0-d inputs 1-d
 
 
 def any_nonzero(value):
