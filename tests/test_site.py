@@ -71,6 +71,7 @@ def site():
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -170,6 +171,11 @@ def test_page_reads_well_offline(browser, site, name):
           typeset: document.querySelectorAll('mjx-container').length,
           mathNodes: document.querySelectorAll('.math, .MathJax_Preview').length,
           brokenImages: images,
+          // a cell ending in ax.legend() or ax.set(...) prints the return value's repr
+          strayReprs: [...document.querySelectorAll('.cell_output .text_plain pre')]
+            .map(p => p.textContent.trim())
+            .filter(t => /^(<matplotlib\\.|\\[?Text\\(|<Figure size)/.test(t))
+            .map(t => t.slice(0, 60)),
           widgetViews, hasWidgetState: !!widgetState, drawnWidgets,
           title: document.title,
         };
@@ -184,6 +190,7 @@ def test_page_reads_well_offline(browser, site, name):
     if report["mathNodes"]:
         assert report["typeset"] > 0, f"{name}: formulas present but none typeset"
     assert not report["brokenImages"], f"{name}: images failed to load {report['brokenImages']}"
+    assert not report["strayReprs"], f"{name}: outputs show bare reprs {report['strayReprs']}"
     if report["widgetViews"]:
         assert report["hasWidgetState"], f"{name}: widget views without embedded state"
         assert report["drawnWidgets"] > 0, f"{name}: embedded widgets were not drawn"
