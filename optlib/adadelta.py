@@ -9,17 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib import base
+from optlib.base import Optimizer, like, lr_at
 
 
 class AdaDeltaState(NamedTuple):
@@ -58,19 +49,18 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
     References:
         Zeiler (2012), ADADELTA: an adaptive learning rate method, arXiv:1212.5701.
     """
-    check_lr(lr)
-    check_hyper("rho", rho, 0, 1, high_open=False)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("rho", rho, 0, 1, high_open=False)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(params, lr=lr_at(lr, 0), rho=rho, eps=eps, weight_decay=weight_decay)
+        base.check_params(params, lr=lr_at(lr, 0), rho=rho, eps=eps, weight_decay=weight_decay)
         return AdaDeltaState(t=0, v=np.zeros_like(params), d=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        check_grads(grads, state.v, params, needs_params=use_decay)
+        base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         eta, r, e = like(lr_at(lr, state.t), dtype), like(rho, dtype), like(eps, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads

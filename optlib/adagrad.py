@@ -9,17 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib import base
+from optlib.base import Optimizer, like, lr_at
 
 
 class AdaGradState(NamedTuple):
@@ -68,16 +59,15 @@ def adagrad(
         Duchi, Hazan, Singer (2011), Adaptive subgradient methods for online learning
         and stochastic optimization, JMLR 12.
     """
-    check_lr(lr)
-    check_hyper("lr_decay", lr_decay, 0)
-    check_hyper("initial_accumulator_value", initial_accumulator_value, 0)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("lr_decay", lr_decay, 0)
+    base.check_hyper("initial_accumulator_value", initial_accumulator_value, 0)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params,
             lr=lr_at(lr, 0),
             lr_decay=lr_decay,
@@ -89,7 +79,7 @@ def adagrad(
         return AdaGradState(t=0, v=v0.copy())
 
     def update(grads, state, params=None):
-        check_grads(grads, state.v, params, needs_params=use_decay)
+        base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
         # eq. adagrad-decay: torch counts t from 1, so the first update uses eta itself

@@ -10,18 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-    power,
-)
+from optlib import base
+from optlib.base import Optimizer, like, lr_at
 
 
 class AdamState(NamedTuple):
@@ -33,7 +23,7 @@ class AdamState(NamedTuple):
 
 def bias_correction(beta, t, dtype):
     """1 - beta**t in float64 (then cast, if beta is an array); see ``base.power``."""
-    c = 1.0 - power(beta, t)
+    c = 1.0 - base.power(beta, t)
     return float(c) if isinstance(c, float) else c.astype(dtype)  # float: a weak scalar
 
 
@@ -43,23 +33,22 @@ def sqrt_of(value):
 
 
 def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
-    check_lr(lr)
-    check_hyper("beta1", beta1, 0, 1)
-    check_hyper("beta2", beta2, 0, 1)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("beta1", beta1, 0, 1)
+    base.check_hyper("beta2", beta2, 0, 1)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
         )
         zeros = np.zeros_like(params)
         return AdamState(t=0, m=zeros, v=zeros, v_max=zeros)
 
     def update(grads, state, params=None):
-        check_grads(grads, state.m, params, needs_params=use_decay)
+        base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
         decay = None

@@ -10,17 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import (
-    Optimizer,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib.base import Optimizer, like, lr_at
 
 
 class AdamLpState(NamedTuple):
@@ -57,19 +49,18 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
     References:
         Kingma and Ba (2015), Adam: a method for stochastic optimization, ICLR, sec. 7.1.
     """
-    check_lr(lr)
-    check_hyper("beta1", beta1, 0, 1)
-    check_hyper("beta2", beta2, 0, 1)
-    check_hyper("p", p, 1, high=1e6, high_open=False)
-    check_hyper("eps", eps, 0, low_open=True)
+    base.check_lr(lr)
+    base.check_hyper("beta1", beta1, 0, 1)
+    base.check_hyper("beta2", beta2, 0, 1)
+    base.check_hyper("p", p, 1, high=1e6, high_open=False)
+    base.check_hyper("eps", eps, 0, low_open=True)
 
     def init(params):
-        check_params(params)
-        check_broadcast(params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, p=p, eps=eps)
+        base.check_params(params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, p=p, eps=eps)
         return AdamLpState(t=0, m=np.zeros_like(params), u=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        check_grads(grads, state.m, params)
+        base.check_grads(grads, state.m, params)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2, q = (like(h, dtype) for h in (lr_at(lr, state.t), beta1, beta2, p))
         # eq. adam-m

@@ -9,18 +9,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib.base import Optimizer, like, lr_at
 
 
 class AdaMaxState(NamedTuple):
@@ -56,22 +47,21 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
     References:
         Kingma and Ba (2015), Adam: a method for stochastic optimization, ICLR, sec. 7.1.
     """
-    check_lr(lr)
-    check_hyper("beta1", beta1, 0, 1)
-    check_hyper("beta2", beta2, 0, 1)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("beta1", beta1, 0, 1)
+    base.check_hyper("beta2", beta2, 0, 1)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
         )
         return AdaMaxState(t=0, m=np.zeros_like(params), u=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        check_grads(grads, state.m, params, needs_params=use_decay)
+        base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1 = like(lr_at(lr, state.t), dtype), like(beta1, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads

@@ -58,16 +58,12 @@ def check_lr(lr):
     return check_hyper("lr", lr, 0)
 
 
-def check_params(params):
-    """Params must be a floating-point numpy array (float32 or float64)."""
+def check_params(params, **hypers):
+    """Params must be a floating-point numpy array (float32 or float64), and each
+    array hyperparameter must broadcast against params without growing it."""
     if not isinstance(params, np.ndarray) or not np.issubdtype(params.dtype, np.floating):
         kind = getattr(params, "dtype", type(params).__name__)
         raise ValueError(f"params must be a floating-point numpy array, got {kind}")
-    return params
-
-
-def check_broadcast(params, **hypers):
-    """Each array hyperparameter must broadcast against params without growing it."""
     for name, value in hypers.items():
         shape = np.shape(value)
         try:
@@ -79,6 +75,7 @@ def check_broadcast(params, **hypers):
                 f"{name} has shape {shape}, which does not broadcast against "
                 f"params of shape {params.shape}"
             )
+    return params
 
 
 def check_grads(grads, state_array, params=None, needs_params=False):

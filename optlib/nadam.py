@@ -9,19 +9,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-    power,
-)
+from optlib.base import Optimizer, like, lr_at
 
 
 class NAdamState(NamedTuple):
@@ -33,7 +23,7 @@ class NAdamState(NamedTuple):
 
 def momentum_schedule(beta1, momentum_decay, t):
     """mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))  (eq. nadam-mu), in float64."""
-    decay = power(0.96, t * np.asarray(momentum_decay, np.float64))  # not **: see power
+    decay = base.power(0.96, t * np.asarray(momentum_decay, np.float64))  # not **: see power
     return np.asarray(beta1, np.float64) * (1.0 - 0.5 * decay)
 
 
@@ -69,17 +59,16 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
     References:
         Dozat (2016), Incorporating Nesterov momentum into Adam, ICLR workshop.
     """
-    check_lr(lr)
-    check_hyper("beta1", beta1, 0, 1)
-    check_hyper("beta2", beta2, 0, 1)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("momentum_decay", momentum_decay, 0)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("beta1", beta1, 0, 1)
+    base.check_hyper("beta2", beta2, 0, 1)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("momentum_decay", momentum_decay, 0)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params,
             lr=lr_at(lr, 0),
             beta1=beta1,
@@ -92,7 +81,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         return NAdamState(t=0, m=zeros, v=zeros, mu_prod=1.0)
 
     def update(grads, state, params=None):
-        check_grads(grads, state.m, params, needs_params=use_decay)
+        base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads

@@ -9,17 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib import base
+from optlib.base import Optimizer, like, lr_at
 
 
 class RMSPropState(NamedTuple):
@@ -71,24 +62,23 @@ def rmsprop(
         for Machine Learning. Graves (2013), Generating sequences with recurrent
         neural networks (the centered variant).
     """
-    check_lr(lr)
-    check_hyper("rho", rho, 0, 1)
-    check_hyper("eps", eps, 0, low_open=True)
-    check_hyper("momentum", momentum, 0, 1)
-    check_hyper("weight_decay", weight_decay, 0)
-    use_momentum = any_nonzero(momentum)
-    use_decay = any_nonzero(weight_decay)
+    base.check_lr(lr)
+    base.check_hyper("rho", rho, 0, 1)
+    base.check_hyper("eps", eps, 0, low_open=True)
+    base.check_hyper("momentum", momentum, 0, 1)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    use_momentum = base.any_nonzero(momentum)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params, lr=lr_at(lr, 0), rho=rho, eps=eps, momentum=momentum, weight_decay=weight_decay
         )
         zeros = np.zeros_like(params)
         return RMSPropState(t=0, v=zeros, m=zeros, b=zeros)
 
     def update(grads, state, params=None):
-        check_grads(grads, state.v, params, needs_params=use_decay)
+        base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         eta, r = like(lr_at(lr, state.t), dtype), like(rho, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads

@@ -9,17 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import (
-    Optimizer,
-    any_nonzero,
-    check_broadcast,
-    check_grads,
-    check_hyper,
-    check_lr,
-    check_params,
-    like,
-    lr_at,
-)
+from optlib import base
+from optlib.base import Optimizer, like, lr_at
 
 
 class SGDState(NamedTuple):
@@ -59,21 +50,20 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         Sutskever, Martens, Dahl, Hinton (2013), On the importance of initialization and
         momentum in deep learning (the form of Nesterov momentum used here).
     """
-    check_lr(lr)
-    check_hyper("momentum", momentum, 0, 1)
-    check_hyper("dampening", dampening, 0, 1, high_open=False)
-    check_hyper("weight_decay", weight_decay, 0)
-    if nesterov and (np.any(np.asarray(momentum) <= 0) or any_nonzero(dampening)):
+    base.check_lr(lr)
+    base.check_hyper("momentum", momentum, 0, 1)
+    base.check_hyper("dampening", dampening, 0, 1, high_open=False)
+    base.check_hyper("weight_decay", weight_decay, 0)
+    if nesterov and (np.any(np.asarray(momentum) <= 0) or base.any_nonzero(dampening)):
         raise ValueError(
             "nesterov=True requires momentum in (0, 1) and dampening = 0, "
             f"got momentum={momentum!r}, dampening={dampening!r}"
         )
-    use_momentum = any_nonzero(momentum)
-    use_decay = any_nonzero(weight_decay)
+    use_momentum = base.any_nonzero(momentum)
+    use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        check_params(params)
-        check_broadcast(
+        base.check_params(
             params,
             lr=lr_at(lr, 0),
             momentum=momentum,
@@ -83,7 +73,7 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         return SGDState(t=0, b=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        check_grads(grads, state.b, params, needs_params=use_decay)
+        base.check_grads(grads, state.b, params, needs_params=use_decay)
         dtype = grads.dtype
         eta = like(lr_at(lr, state.t), dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
