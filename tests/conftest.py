@@ -1,5 +1,6 @@
 """pytest configuration for the test suite."""
 
-# Run by hand with torch installed (see its docstring); it is not a test module and the
-# book's environment has no torch, so doctest collection must not import it.
-collect_ignore = ["reference/record.py"]
+# The recorders run by hand in their own environments (torch; jax, optax and Keras), see
+# their docstrings; they are not test modules and the book's environment has none of
+# those libraries, so doctest collection must not import them.
+collect_ignore = ["reference/record.py", "reference/record_optax_keras.py"]

@@ -1,0 +1,151 @@
+"""The conventions table of book/conventions.ipynb, checked against optax and Keras.
+
+The recordings (``tests/reference/optax_keras.npz``, made by
+``tests/reference/record_optax_keras.py`` with optax 0.2.8 and Keras 3.15.1 on jax,
+float64) are replayed here with optlib and the switch the book names for each
+library's form, or, where optlib has no switch, with the book's closed form of the
+difference; the torch-form optlib must then miss the recording, so the difference is
+real. Needs neither jax nor Keras.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optlib
+
+HERE = Path(__file__).parent / "reference"
+RUNS = np.load(HERE / "optax_keras.npz")
+INFO = json.loads((HERE / "optax_keras.json").read_text())
+G = RUNS["gradients"]
+X0 = np.array(INFO["x0"])
+B2 = 0.999
+
+
+def replay(make, eps_at=None):
+    """optlib's trajectory on the recorded gradients. ``make(eps)`` builds the optimizer;
+    ``eps_at(t)``, if given, sets a new epsilon at each step t = 1, 2, ... (the state
+    carries over: only the constant changes)."""
+    x = X0.copy()
+    state = make(None if eps_at is None else eps_at(1)).init(x)
+    out = [x]
+    for t, g in enumerate(G, start=1):
+        opt = make(None if eps_at is None else eps_at(t))
+        updates, state = opt.update(g, state, x)
+        x = x + updates
+        out.append(x)
+    return np.array(out)
+
+
+def gap(a, b):
+    return float(np.max(np.abs(a - b) / np.abs(b)))
+
+
+# The book's table, column by column (the libraries' defaults).
+OPTAX_DEFAULTS = {
+    "adagrad": {"initial_accumulator_value": 0.1, "eps": 1e-7},
+    "rmsprop": {"decay": 0.9, "eps": 1e-8},
+    "adadelta": {"rho": 0.9, "eps": 1e-6},
+    "adam": {"eps": 1e-8, "eps_root": 0.0},
+    "adamw": {"weight_decay": 1e-4},
+}
+KERAS_DEFAULTS = {
+    "Adagrad": {"learning_rate": 1e-3, "initial_accumulator_value": 0.1, "epsilon": 1e-7},
+    "RMSprop": {"learning_rate": 1e-3, "rho": 0.9, "epsilon": 1e-7},
+    "Adadelta": {"learning_rate": 1e-3, "rho": 0.95, "epsilon": 1e-7},
+    "Adam": {"epsilon": 1e-7},
+    "AdamW": {"weight_decay": 4e-3},
+    "Adamax": {"learning_rate": 1e-3, "epsilon": 1e-7},
+    "Nadam": {"learning_rate": 1e-3},
+}
+
+
+def test_recorded_defaults_are_the_tables():
+    for factory, expected in OPTAX_DEFAULTS.items():
+        recorded = INFO["optax_defaults"][factory]
+        assert {k: recorded[k] for k in expected} == expected, f"optax.{factory}"
+    for cls, expected in KERAS_DEFAULTS.items():
+        recorded = INFO["keras_defaults"][cls]
+        assert {k: recorded[k] for k in expected} == expected, f"keras.optimizers.{cls}"
+
+
+# Runs that optlib reproduces with a switch: run name -> the optlib optimizer.
+SAME = {
+    "optax_sgd_momentum": lambda: optlib.sgd(lr=0.01, momentum=0.9),
+    "keras_sgd_momentum": lambda: optlib.sgd(lr=0.01, momentum=0.9),  # v = mu v - eta g
+    "optax_adagrad": lambda: optlib.adagrad(
+        lr=0.01, initial_accumulator_value=0.1, eps=1e-7, eps_inside=True
+    ),
+    "keras_adagrad": lambda: optlib.adagrad(
+        lr=1e-3, initial_accumulator_value=0.1, eps=1e-7, eps_inside=True
+    ),
+    "optax_rmsprop": lambda: optlib.rmsprop(lr=0.01, rho=0.9, eps=1e-8, eps_inside=True),
+    "keras_rmsprop": lambda: optlib.rmsprop(lr=1e-3, rho=0.9, eps=1e-7, eps_inside=True),
+    "optax_adadelta": lambda: optlib.adadelta(lr=1.0, rho=0.9, eps=1e-6),
+    "keras_adadelta": lambda: optlib.adadelta(lr=1e-3, rho=0.95, eps=1e-7),
+    "optax_adam": lambda: optlib.adam(lr=0.01),
+    "optax_adamw": lambda: optlib.adamw(lr=0.01, weight_decay=1e-4),
+    "optax_adamax": lambda: optlib.adamax(lr=0.01),  # eps inside the max, as torch
+    "optax_nadam": lambda: optlib.nadam(lr=0.01, momentum_decay=1e4),  # mu_t = beta1
+    "keras_nadam": lambda: optlib.nadam(lr=1e-3, eps=1e-7, momentum_decay=1.0),  # 0.96^t
+}
+
+
+@pytest.mark.parametrize("run", sorted(SAME))
+def test_optlib_with_the_books_switch_is_the_library(run):
+    assert gap(replay(lambda _: SAME[run]()), RUNS[run]) < 1e-12
+
+
+@pytest.mark.parametrize(
+    "run, make",
+    [
+        ("keras_adam", lambda eps: optlib.adam(lr=1e-3, eps=eps)),
+        ("keras_amsgrad", lambda eps: optlib.adam(lr=1e-3, eps=eps, amsgrad=True)),
+        ("keras_adamw", lambda eps: optlib.adamw(lr=1e-3, eps=eps, weight_decay=4e-3)),
+    ],
+)
+def test_keras_adds_eps_to_the_uncorrected_root(run, make):
+    """Keras's Adam is PyTorch's with eps replaced by eps / sqrt(1 - beta2^t)."""
+    keras_form = replay(make, eps_at=lambda t: 1e-7 / np.sqrt(1 - B2**t))
+    assert gap(keras_form, RUNS[run]) < 1e-12
+    assert gap(replay(lambda _: make(1e-7)), RUNS[run]) > 1e-4  # a constant eps misses
+
+
+def test_optax_amsgrad_takes_the_maximum_of_the_corrected_v():
+    b1, lr, eps = 0.9, 0.01, 1e-8
+    x, m, v, v_max, out = X0.copy(), 0.0, 0.0, 0.0, [X0]
+    for t, g in enumerate(G, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = B2 * v + (1 - B2) * g * g
+        v_max = np.maximum(v_max, v / (1 - B2**t))  # corrected, then the maximum
+        x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v_max) + eps)
+        out.append(x)
+    assert gap(np.array(out), RUNS["optax_amsgrad"]) < 1e-12
+    torch_form = replay(lambda _: optlib.adam(lr=lr, amsgrad=True))
+    assert gap(torch_form, RUNS["optax_amsgrad"]) > 1e-4
+
+
+def test_keras_adamax_adds_eps_to_u():
+    b1, b2, lr, eps = 0.9, 0.999, 1e-3, 1e-7
+    x, m, u, out = X0.copy(), 0.0, 0.0, [X0]
+    for t, g in enumerate(G, start=1):
+        m = b1 * m + (1 - b1) * g
+        u = np.maximum(b2 * u, np.abs(g))  # eps is not inside the max ...
+        x = x - lr * m / ((1 - b1**t) * (u + eps))  # ... but added to u
+        out.append(x)
+    assert gap(np.array(out), RUNS["keras_adamax"]) < 1e-12
+    assert gap(replay(lambda _: optlib.adamax(lr=lr, eps=eps)), RUNS["keras_adamax"]) > 1e-7
+
+
+def test_the_libraries_differ_from_pytorchs_defaults():
+    """Without the switches, PyTorch's forms miss every non-PyTorch recording above."""
+    torch_forms = {
+        "optax_adagrad": optlib.adagrad(lr=0.01),
+        "keras_rmsprop": optlib.rmsprop(lr=1e-3, rho=0.9, eps=1e-7),
+        "keras_nadam": optlib.nadam(lr=1e-3, eps=1e-7),
+        "optax_nadam": optlib.nadam(lr=0.01),
+    }
+    for run, opt in torch_forms.items():
+        assert gap(replay(lambda _, opt=opt: opt), RUNS[run]) > 1e-6, run
