@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optlib import base
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class AdaDeltaState(NamedTuple):
@@ -56,11 +56,13 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(params, lr=lr_at(lr, 0), rho=rho, eps=eps, weight_decay=weight_decay)
+        params = base.check_params(
+            params, lr=lr_at(lr, 0), rho=rho, eps=eps, weight_decay=weight_decay
+        )
         return AdaDeltaState(t=0, v=np.zeros_like(params), d=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.v, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         eta, r, e = like(lr_at(lr, state.t), dtype), like(rho, dtype), like(eps, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
@@ -73,4 +75,4 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
         # eq. adadelta-step
         return -eta * dx, AdaDeltaState(state.t + 1, v, d)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optlib import base
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class AdaGradState(NamedTuple):
@@ -64,10 +64,11 @@ def adagrad(
     base.check_hyper("initial_accumulator_value", initial_accumulator_value, 0)
     base.check_hyper("eps", eps, 0, low_open=True)
     base.check_hyper("weight_decay", weight_decay, 0)
+    eps_inside = base.check_flag("eps_inside", eps_inside)
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params,
             lr=lr_at(lr, 0),
             lr_decay=lr_decay,
@@ -79,7 +80,7 @@ def adagrad(
         return AdaGradState(t=0, v=v0.copy())
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.v, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
         # eq. adagrad-decay: torch counts t from 1, so the first update uses eta itself
@@ -90,4 +91,4 @@ def adagrad(
         root = np.sqrt(v + like(eps, dtype)) if eps_inside else np.sqrt(v) + like(eps, dtype)
         return -eta_t * g / root, AdaGradState(state.t + 1, v)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optlib import base
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class AdamState(NamedTuple):
@@ -38,17 +38,19 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
     base.check_hyper("beta2", beta2, 0, 1)
     base.check_hyper("eps", eps, 0, low_open=True)
     base.check_hyper("weight_decay", weight_decay, 0)
+    amsgrad = base.check_flag("amsgrad", amsgrad)
+    corrected = base.check_flag("bias_correction", corrected)
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
         )
         zeros = np.zeros_like(params)
         return AdamState(t=0, m=zeros, v=zeros, v_max=zeros)
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.m, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
         decay = None
@@ -76,7 +78,7 @@ def _adam(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled, corrected):
         # (no "+ 0.0" without decay: on large arrays it would be one more full pass)
         return (step if decay is None else step + decay), AdamState(t, m, v, v_max)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)
 
 
 def adam(

@@ -12,7 +12,7 @@ import numpy as np
 
 from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class AdamLpState(NamedTuple):
@@ -56,11 +56,11 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
     base.check_hyper("eps", eps, 0, low_open=True)
 
     def init(params):
-        base.check_params(params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, p=p, eps=eps)
+        params = base.check_params(params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, p=p, eps=eps)
         return AdamLpState(t=0, m=np.zeros_like(params), u=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.m, params)
+        grads, params = base.check_grads(grads, state.m, params)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2, q = (like(h, dtype) for h in (lr_at(lr, state.t), beta1, beta2, p))
         # eq. adam-m
@@ -75,4 +75,4 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
         step = -(eta / bias_correction(beta1, t, dtype)) * m / (u + like(eps, dtype))
         return step, AdamLpState(t, m, u)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -11,7 +11,7 @@ import numpy as np
 
 from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class AdaMaxState(NamedTuple):
@@ -55,13 +55,13 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params, lr=lr_at(lr, 0), beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay
         )
         return AdaMaxState(t=0, m=np.zeros_like(params), u=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.m, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1 = like(lr_at(lr, state.t), dtype), like(beta1, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
@@ -73,4 +73,4 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         step = -(eta / bias_correction(beta1, t, dtype)) * m / u
         return step, AdaMaxState(t, m, u)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -15,6 +15,7 @@ The learning rate may also be a schedule: a function of the step count ``t``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -29,22 +30,45 @@ class Optimizer(NamedTuple):
     update: Callable[..., tuple[np.ndarray, Any]]
 
 
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+MAX_STEP = 2**63 - 1  # step counts are int64
+
+
+def check_flag(name, value):
+    """A switch must be a bool (``"False"`` or ``"no"`` would silently mean True)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def real_array(name, value):
+    """``value`` as a numpy array of real numbers (int or float), or a ``TypeError``
+    naming the parameter: bools, complex numbers, strings, None and ragged lists are
+    not hyperparameters."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.dtype.kind not in "iuf" or isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
+    return array
+
+
 def check_hyper(name, value, low, high=np.inf, *, low_open=False, high_open=True):
-    """Raise ``ValueError`` unless every entry of ``value`` lies in the range.
+    """Raise unless every entry of ``value`` is a real number in the range.
 
     The message names the parameter and the accepted range, e.g.
-    ``beta1 must be in [0, 1), got 1.0``.
+    ``beta1 must be in [0, 1), got 1.0`` (a ``ValueError``), or the parameter and
+    the accepted type (a ``TypeError``).
     """
-    array = np.asarray(value)
-    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
-        raise ValueError(f"{name} must be a number or numeric array, got {value!r}")
+    array = real_array(name, value)
     left = "(" if low_open else "["
     right = ")" if high_open or high == np.inf else "]"
     interval = f"{left}{low:g}, {'inf' if high == np.inf else f'{high:g}'}{right}"
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be in {interval}, got {value!r}")
     too_low = array <= low if low_open else array < low
     too_high = array >= high if high_open else array > high
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
     if np.any(too_low | too_high):
         bad = array[too_low | too_high].flat[0] if array.ndim else array.item()
         raise ValueError(f"{name} must be in {interval}, got {bad!r}")
@@ -58,12 +82,39 @@ def check_lr(lr):
     return check_hyper("lr", lr, 0)
 
 
+def type_name(value):
+    """``list``, ``numpy.matrix``: the type as a reader would write it."""
+    kind = type(value)
+    module = kind.__module__.split(".")[0]
+    return kind.__name__ if module == "builtins" else f"{module}.{kind.__name__}"
+
+
+def as_float_array(name, value):
+    """A plain numpy array of float32 or float64 (a numpy scalar becomes a 0-d array).
+
+    Anything else is a ``TypeError`` naming the parameter: lists (convert them with
+    ``np.asarray(x, dtype=float)``), ints, bools, complex, float16 (too coarse for
+    eps = 1e-8), and ndarray subclasses such as ``np.matrix``, whose ``*`` is a
+    matrix product.
+    """
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    if type(value) is not np.ndarray:
+        raise TypeError(
+            f"{name} must be a floating-point numpy array (float32 or float64), "
+            f"got {type_name(value)}"
+        )
+    if value.dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{name} must be a floating-point numpy array (float32 or float64), got {value.dtype}"
+        )
+    return value
+
+
 def check_params(params, **hypers):
-    """Params must be a floating-point numpy array (float32 or float64), and each
-    array hyperparameter must broadcast against params without growing it."""
-    if not isinstance(params, np.ndarray) or not np.issubdtype(params.dtype, np.floating):
-        kind = getattr(params, "dtype", type(params).__name__)
-        raise ValueError(f"params must be a floating-point numpy array, got {kind}")
+    """Params must be a float32 or float64 numpy array, and each array hyperparameter
+    must broadcast against params without growing it. Returns params as an array."""
+    params = as_float_array("params", params)
     for name, value in hypers.items():
         shape = np.shape(value)
         try:
@@ -79,26 +130,65 @@ def check_params(params, **hypers):
 
 
 def check_grads(grads, state_array, params=None, needs_params=False):
-    """grads (and params, when given) must match the array the state was built for."""
-    if not isinstance(grads, np.ndarray) or grads.shape != state_array.shape:
-        shape = getattr(grads, "shape", type(grads).__name__)
-        raise ValueError(
-            f"grads has shape {shape}, but the state was initialised for params "
-            f"of shape {state_array.shape}"
-        )
-    if params is None:
-        if needs_params:
-            raise ValueError("params must be given to update when weight_decay != 0")
-    elif params.shape != state_array.shape:
-        raise ValueError(
-            f"params has shape {params.shape}, but the state was initialised for "
-            f"params of shape {state_array.shape}"
-        )
+    """grads (and params, when given) must be arrays of the shape and dtype of the
+    params the state was built for (torch refuses a dtype mismatch too: a float64
+    gradient would silently turn float32 params into float64, an int one would
+    truncate array hyperparameters). Returns ``(grads, params)`` as arrays."""
+    shape, dtype = np.shape(state_array), state_array.dtype
+    checked = []
+    for name, value in (("grads", grads), ("params", params)):
+        if value is None and name == "params":
+            checked.append(None)
+            continue
+        if isinstance(value, np.generic):
+            value = np.asarray(value)
+        if type(value) is not np.ndarray or value.shape != shape:
+            got = value.shape if type(value) is np.ndarray else type_name(value)
+            raise ValueError(
+                f"{name} has shape {got}, but the state was initialised for params of shape {shape}"
+            )
+        if value.dtype != dtype:
+            raise TypeError(
+                f"{name} must have the dtype of the params the state was initialised for, "
+                f"{dtype}, got {value.dtype}"
+            )
+        checked.append(value)
+    if params is None and needs_params:
+        raise ValueError("params must be given to update when weight_decay != 0")
+    return checked[0], checked[1]
+
+
+def optimizer(init, update):
+    """The ``Optimizer`` pair, with updates always returned as arrays (numpy turns
+    arithmetic on 0-d arrays into numpy scalars)."""
+
+    def update_array(grads, state, params=None):
+        updates, state = update(grads, state, params)
+        return (updates if type(updates) is np.ndarray else np.asarray(updates)), state
+
+    update_array.__doc__ = update.__doc__
+    return Optimizer(init, update_array)
 
 
 def lr_at(lr, t):
-    """The learning rate for the update at step count t (0 for the first update)."""
-    return lr(t) if callable(lr) else lr
+    """The learning rate for the update at step count t (0 for the first update).
+
+    A schedule's value is checked like a number: a negative rate would be gradient
+    ascent, NaN would poison every parameter.
+    """
+    if not callable(lr):
+        return lr
+    value = lr(t)
+    if isinstance(value, float) and 0.0 <= value < math.inf:  # the common case, cheap
+        return value
+    try:
+        check_hyper("lr", value, 0)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"lr is a schedule that returned {value!r} at t={t}; "
+            "a schedule must return a real learning rate in [0, inf)"
+        ) from None
+    return value
 
 
 def like(value, dtype):

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optlib.base import Optimizer, check_hyper, check_lr, check_params, like, lr_at
+from optlib.base import check_grads, check_hyper, check_lr, check_params, like, lr_at, optimizer
 
 __all__ = [
     "seed000_adagrad",
@@ -46,11 +46,12 @@ def seed000_adagrad(lr=1e-2, delta=1e-7):
     check_hyper("delta", delta, 0, low_open=True)
 
     def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
         eta = like(lr_at(lr, state.t), grads.dtype)
         alpha = state.alpha + eta / (like(delta, grads.dtype) + np.abs(grads))
         return -alpha * grads, RateState(state.t + 1, alpha)
 
-    return Optimizer(lambda p: RateState(0, np.zeros_like(check_params(p))), update)
+    return optimizer(lambda p: RateState(0, np.zeros_like(check_params(p))), update)
 
 
 def seed000_rmsprop(lr=1e-2, rho=0.9, delta=1e-7):
@@ -69,12 +70,13 @@ def seed000_rmsprop(lr=1e-2, rho=0.9, delta=1e-7):
     check_hyper("delta", delta, 0, low_open=True)
 
     def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
         dtype = grads.dtype
         r, eta = like(rho, dtype), like(lr_at(lr, state.t), dtype)
         alpha = r * state.alpha + (1 - r) * eta / (like(delta, dtype) + np.abs(grads))
         return -alpha * grads, RateState(state.t + 1, alpha)
 
-    return Optimizer(lambda p: RateState(0, np.zeros_like(check_params(p))), update)
+    return optimizer(lambda p: RateState(0, np.zeros_like(check_params(p))), update)
 
 
 class LaggedAdamState(NamedTuple):
@@ -107,6 +109,7 @@ def seed000_adam(lr=1e-3, beta1=0.9, beta2=0.999, delta=1e-8):
         return LaggedAdamState(0, zeros, zeros, zeros)
 
     def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
         dtype, t = grads.dtype, state.t + 1
         b1, b2 = like(beta1, dtype), like(beta2, dtype)
         p = b1 * state.p + (1 - b1) * state.g_prev
@@ -115,7 +118,7 @@ def seed000_adam(lr=1e-3, beta1=0.9, beta2=0.999, delta=1e-8):
         step = -like(lr_at(lr, state.t), dtype) * p_hat / (like(delta, dtype) + np.sqrt(r_hat))
         return step, LaggedAdamState(t, p, r, grads.copy())
 
-    return Optimizer(init, update)
+    return optimizer(init, update)
 
 
 class ScalarMomentState(NamedTuple):
@@ -145,10 +148,11 @@ def seed002_adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     check_hyper("eps", eps, 0, low_open=True)
 
     def init(params):
-        check_params(params)
+        params = check_params(params)
         return ScalarMomentState(0, np.zeros_like(params), np.zeros_like(params[..., :1]))
 
     def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
         dtype, t = grads.dtype, state.t + 1
         b1, b2 = like(beta1, dtype), like(beta2, dtype)
         m = b1 * state.m + (1 - b1) * grads
@@ -157,7 +161,7 @@ def seed002_adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         step = -like(lr_at(lr, state.t), dtype) * m_hat / (np.sqrt(v_hat) + like(eps, dtype))
         return step, ScalarMomentState(t, m, v)
 
-    return Optimizer(init, update)
+    return optimizer(init, update)
 
 
 class SquareAverageState(NamedTuple):
@@ -182,11 +186,12 @@ def seed002_adadelta(rho=0.9, eps=1e-6):
     check_hyper("eps", eps, 0, low_open=True)
 
     def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
         r, e = like(rho, grads.dtype), like(eps, grads.dtype)
         v = r * state.v + (1 - r) * grads * grads
         return -np.sqrt((state.v + e) / (v + e)) * grads, SquareAverageState(state.t + 1, v)
 
-    return Optimizer(lambda p: SquareAverageState(0, np.zeros_like(check_params(p))), update)
+    return optimizer(lambda p: SquareAverageState(0, np.zeros_like(check_params(p))), update)
 
 
 def seed002_triangular(base_lr, max_lr, mu):

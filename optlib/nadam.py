@@ -11,7 +11,7 @@ import numpy as np
 
 from optlib import base
 from optlib.adam import bias_correction
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class NAdamState(NamedTuple):
@@ -68,7 +68,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params,
             lr=lr_at(lr, 0),
             beta1=beta1,
@@ -81,7 +81,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         return NAdamState(t=0, m=zeros, v=zeros, mu_prod=1.0)
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.m, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.m, params, needs_params=use_decay)
         dtype, t = grads.dtype, state.t + 1
         eta, b1, b2 = like(lr_at(lr, state.t), dtype), like(beta1, dtype), like(beta2, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
@@ -101,4 +101,4 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         mu_prod = float(mu_prod) if np.ndim(mu_prod) == 0 else mu_prod
         return step, NAdamState(t, m, v, mu_prod)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optlib import base
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class RMSPropState(NamedTuple):
@@ -67,18 +67,20 @@ def rmsprop(
     base.check_hyper("eps", eps, 0, low_open=True)
     base.check_hyper("momentum", momentum, 0, 1)
     base.check_hyper("weight_decay", weight_decay, 0)
+    centered = base.check_flag("centered", centered)
+    eps_inside = base.check_flag("eps_inside", eps_inside)
     use_momentum = base.any_nonzero(momentum)
     use_decay = base.any_nonzero(weight_decay)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params, lr=lr_at(lr, 0), rho=rho, eps=eps, momentum=momentum, weight_decay=weight_decay
         )
         zeros = np.zeros_like(params)
         return RMSPropState(t=0, v=zeros, m=zeros, b=zeros)
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.v, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         eta, r = like(lr_at(lr, state.t), dtype), like(rho, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
@@ -97,4 +99,4 @@ def rmsprop(
             return -eta * b, RMSPropState(state.t + 1, v, m, b)
         return -eta * scaled, RMSPropState(state.t + 1, v, m, state.b)  # eq. rmsprop-step
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

@@ -91,7 +91,7 @@ def run(
     state = opt.init(x)
     with np.errstate(all="ignore"):  # diverging runs overflow; they are marked below
         for t in range(steps):
-            g = problem.grad(x, t)
+            g = np.asarray(problem.grad(x, t), dtype=dtype)  # the run computes in dtype
             if noisy:
                 g = g + noise * rng.standard_normal(x.shape).astype(dtype)
             updates, state = opt.update(g, state, x)

@@ -12,9 +12,11 @@ Derived in the chapter "Learning-rate schedules" (book/schedules.ipynb).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from optlib.base import check_hyper, power
+from optlib.base import MAX_STEP, check_hyper, power
 
 __all__ = [
     "constant",
@@ -28,21 +30,40 @@ __all__ = [
 
 
 def _steps(t):
-    """t as an int64 array (or scalar); negative or fractional counts are errors."""
-    array = np.asarray(t)
-    if not np.issubdtype(array.dtype, np.integer):
-        if not np.all(np.mod(array, 1) == 0):
-            raise ValueError(f"t must be a whole step count >= 0, got {t!r}")
-        array = array.astype(np.int64)
-    if np.any(array < 0):
-        raise ValueError(f"t must be a whole step count >= 0, got {t!r}")
-    return array
+    """t as an int64 array: a whole step count in [0, 2**63 - 1], or an array of them.
+
+    Whole floats (``3.0``) are accepted; fractions, negative or larger counts are a
+    ``ValueError``, bools, strings and other types a ``TypeError``, each naming ``t``.
+    """
+    try:
+        array = np.asarray(t)
+    except (TypeError, ValueError):
+        array = np.asarray(None)
+    accepted = "a whole step count in [0, 2**63 - 1] (an int or an integer array)"
+    if array.dtype.kind == "O" and all(isinstance(k, int) for k in array.flat):
+        raise ValueError(f"t must be {accepted}, got {t!r}")  # Python ints beyond int64
+    if array.dtype.kind not in "iuf" or isinstance(t, bool | np.bool_):
+        raise TypeError(f"t must be {accepted}, got {t!r}")
+    if array.dtype.kind == "f":
+        whole = np.isfinite(array) & (np.mod(array, 1) == 0)
+        if not np.all(whole & (array >= 0) & (array < 2.0**63)):
+            raise ValueError(f"t must be {accepted}, got {t!r}")
+        return array.astype(np.int64)
+    if np.any(array < 0) or (array.dtype == np.uint64 and np.any(array > MAX_STEP)):
+        raise ValueError(f"t must be {accepted}, got {t!r}")
+    return array.astype(np.int64, copy=False)
 
 
 def _count(name, value):
-    """A positive whole number of steps."""
-    if int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    """A whole number of steps in [1, 2**63 - 1], named in the error otherwise."""
+    accepted = "a whole number in [1, 2**63 - 1]"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be {accepted}, got {value!r}")
+    whole = isinstance(value, int | np.integer) or (
+        isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
+    )
+    if not whole or not 1 <= value <= MAX_STEP:
+        raise ValueError(f"{name} must be {accepted}, got {value!r}")
     return int(value)
 
 
@@ -115,7 +136,7 @@ def cyclic_triangular(
     step_size_down = (
         step_size_up if step_size_down is None else _count("step_size_down", step_size_down)
     )
-    if mode not in ("triangular", "triangular2", "exp_range"):
+    if not isinstance(mode, str) or mode not in ("triangular", "triangular2", "exp_range"):
         raise ValueError(
             f"mode must be one of 'triangular', 'triangular2', 'exp_range', got {mode!r}"
         )
@@ -131,7 +152,7 @@ def cyclic_triangular(
         if mode == "triangular":
             scale = 1.0
         elif mode == "triangular2":
-            scale = 1 / power(2.0, cycle - 1)
+            scale = power(0.5, cycle - 1)  # 1 / 2**(cycle - 1), exact; underflows quietly
         else:
             scale = power(gamma, t.astype(np.float64))
         return base_lr + (max_lr - base_lr) * height * scale  # eq. clr
@@ -158,7 +179,15 @@ def cosine_annealing(lr, T_max, eta_min=0.0):
     check_hyper("lr", lr, 0)
     T_max = _count("T_max", T_max)
     check_hyper("eta_min", eta_min, 0)
-    return lambda t: eta_min + (lr - eta_min) * (1 + np.cos(np.pi * _steps(t) / T_max)) / 2
+    period = 2 * T_max  # the rate rises again after T_max, as torch's does
+
+    def schedule(t):
+        t = _steps(t)
+        # t modulo the period first: exact in int64, so huge counts stay accurate
+        t = t % period if period <= MAX_STEP else t
+        return eta_min + (lr - eta_min) * (1 + np.cos(np.pi * t / T_max)) / 2
+
+    return schedule
 
 
 def cosine_warm_restarts(lr, T_0, T_mult=1, eta_min=0.0):
@@ -187,13 +216,20 @@ def cosine_warm_restarts(lr, T_0, T_mult=1, eta_min=0.0):
         t = _steps(t)
         t_cur, t_i = t.astype(np.int64) % T_0, np.full(t.shape, T_0, dtype=np.int64)
         if T_mult > 1:
-            # walk the periods: start of period i is T_0 (T_mult^i - 1) / (T_mult - 1)
+            # walk the periods: period i starts at T_0 (T_mult^i - 1) / (T_mult - 1). The
+            # comparisons are written so that nothing overflows int64; a length that
+            # would pass 2**63 - 1 is longer than any t, so it is capped there, and its
+            # exact value (for the ratio below) is kept as a float.
             start, length = np.zeros_like(t_i), t_i.copy()
-            while np.any(t >= start + length):
-                later = t >= start + length
+            length_f = length.astype(np.float64)
+            later = t - start >= length
+            while np.any(later):
                 start = np.where(later, start + length, start)
-                length = np.where(later, length * T_mult, length)
-            t_cur, t_i = t - start, length
+                grown = np.where(length > MAX_STEP // T_mult, MAX_STEP, length * T_mult)
+                length = np.where(later, grown, length)
+                length_f = np.where(later, length_f * T_mult, length_f)
+                later = t - start >= length
+            t_cur, t_i = t - start, length_f
         return eta_min + (lr - eta_min) * (1 + np.cos(np.pi * t_cur / t_i)) / 2
 
     return schedule
@@ -221,7 +257,7 @@ def linear_warmup(lr, warmup_steps, start_factor=1 / 3, then=None):
     warmup_steps = _count("warmup_steps", warmup_steps)
     check_hyper("start_factor", start_factor, 0, 1, low_open=True, high_open=False)
     if then is not None and not callable(then):
-        raise ValueError(f"then must be a schedule (a function of t) or None, got {then!r}")
+        raise TypeError(f"then must be a schedule (a function of t) or None, got {then!r}")
 
     def schedule(t):
         t = _steps(t)

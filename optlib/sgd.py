@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optlib import base
-from optlib.base import Optimizer, like, lr_at
+from optlib.base import like, lr_at
 
 
 class SGDState(NamedTuple):
@@ -54,6 +54,7 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
     base.check_hyper("momentum", momentum, 0, 1)
     base.check_hyper("dampening", dampening, 0, 1, high_open=False)
     base.check_hyper("weight_decay", weight_decay, 0)
+    nesterov = base.check_flag("nesterov", nesterov)
     if nesterov and (np.any(np.asarray(momentum) <= 0) or base.any_nonzero(dampening)):
         raise ValueError(
             "nesterov=True requires momentum in (0, 1) and dampening = 0, "
@@ -61,9 +62,12 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         )
     use_momentum = base.any_nonzero(momentum)
     use_decay = base.any_nonzero(weight_decay)
+    # torch has no buffer at momentum 0 (d_t = g_t, whatever the dampening): in a sweep
+    # whose momentum array holds zeros, those rows must take g_t, not (1 - tau) g_t
+    zero_rows = base.any_nonzero(dampening) and np.any(np.asarray(momentum) == 0)
 
     def init(params):
-        base.check_params(
+        params = base.check_params(
             params,
             lr=lr_at(lr, 0),
             momentum=momentum,
@@ -73,7 +77,7 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         return SGDState(t=0, b=np.zeros_like(params))
 
     def update(grads, state, params=None):
-        base.check_grads(grads, state.b, params, needs_params=use_decay)
+        grads, params = base.check_grads(grads, state.b, params, needs_params=use_decay)
         dtype = grads.dtype
         eta = like(lr_at(lr, state.t), dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
@@ -84,7 +88,9 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         b = g.copy() if state.t == 0 else beta * state.b + (1 - like(dampening, dtype)) * g
         # eq. sgd-nesterov: look ahead along the buffer
         d = g + beta * b if nesterov else b
+        if zero_rows:
+            d = np.where(beta == 0, g, d)
         # eq. sgd-step
         return -eta * d, SGDState(state.t + 1, b)
 
-    return Optimizer(init, update)
+    return base.optimizer(init, update)

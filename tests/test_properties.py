@@ -38,18 +38,44 @@ def test_registry_covers_every_factory_and_option():
         assert not untested, f"{name}: options {untested} are in no reference configuration"
 
 
-# factors for each swept hyperparameter: decays stay below 1, the rest may grow
-SWEEP = {"beta": (0.5, 0.8, 1.0), "momentum": (0.5, 0.8, 1.0), "rho": (0.5, 0.8, 1.0)}
+# Decays stay below 1; hyperparameters whose default is 0 sweep around a typical value.
+DECAYS = ("beta", "momentum", "rho", "dampening")
+TYPICAL = {
+    "weight_decay": 0.1,
+    "momentum": 0.5,
+    "dampening": 0.3,
+    "lr_decay": 0.01,
+    "initial_accumulator_value": 0.5,
+    "momentum_decay": 4e-3,
+}
+# the special value 0 (momentum 0, weight decay 0, ...) is in every sweep where it is allowed
+NO_ZERO = ("eps",)
+# the options torch lacks, and flags, run through the same property
+EXTRA_CONFIGS = [
+    ("adam-no-bias-correction", "adam", {"lr": 0.01, "bias_correction": False}),
+    ("adagrad-eps-inside", "adagrad", {"lr": 0.3, "eps_inside": True}),
+    ("rmsprop-eps-inside-centered", "rmsprop", {"lr": 0.01, "eps_inside": True, "centered": True}),
+]
 
 
-def sweep_factors(name):
-    return next((f for key, f in SWEEP.items() if name.startswith(key)), (0.25, 2.0, 1.0))
+def sweep_values(name, value, kwargs):
+    """Four values of one hyperparameter: 0 (where allowed), half, itself, more."""
+    v = value or TYPICAL.get(name, 0.1)
+    more = (1 + v) / 2 if name.startswith(DECAYS) else 2 * v
+    zero_allowed = name not in NO_ZERO and not (name == "momentum" and kwargs.get("nesterov"))
+    return [0.0 if zero_allowed else v / 4, v / 2, v, more]
 
 
-@CONFIGS
+@pytest.mark.parametrize(
+    "run_id, factory, kwargs",
+    OPTIMIZERS + EXTRA_CONFIGS,
+    ids=[o[0] for o in OPTIMIZERS + EXTRA_CONFIGS],
+)
 def test_batched_sweep_equals_separate_runs(run_id, factory, kwargs):
     """Every numeric hyperparameter of shape (K, 1) with params (K, n) runs K
-    optimizers at once; each equals its own run with plain numbers, bit for bit."""
+    optimizers at once; each equals its own run with plain numbers, bit for bit,
+    including rows where a hyperparameter is 0 (momentum 0 with dampening, no decay).
+    Each hyperparameter's values are rotated differently, so the rows mix them."""
     problem = optlib.problems.quadratic((1.0, 20.0, 5.0), angle=0.3)
     defaults = {
         name: p.default
@@ -57,18 +83,35 @@ def test_batched_sweep_equals_separate_runs(run_id, factory, kwargs):
         if isinstance(p.default, float) and not isinstance(p.default, bool)
     }
     numbers = {k: v for k, v in {**defaults, **kwargs}.items() if k in defaults}
-    swept = {k: v * np.array(sweep_factors(k))[:, None] for k, v in numbers.items()}
+    if kwargs.get("nesterov"):
+        del numbers["dampening"]  # Nesterov requires dampening 0
+    swept = {
+        k: np.roll(sweep_values(k, v, kwargs), j)[:, None]
+        for j, (k, v) in enumerate(numbers.items())
+    }
+    K = 4
     batched = optlib.run(
         optlib.OPTIMIZERS[factory](**{**kwargs, **swept}),
         problem,
         60,
-        x0=np.tile(problem.x0, (3, 1)),
+        x0=np.tile(problem.x0, (K, 1)),
         noise=0.0,
     )
-    for k in range(3):
+    for k in range(K):
         alone = {name: float(value[k, 0]) for name, value in swept.items()}
         single = optlib.run(optlib.OPTIMIZERS[factory](**{**kwargs, **alone}), problem, 60)
-        np.testing.assert_array_equal(batched.params[:, k], single.params)
+        np.testing.assert_array_equal(batched.params[:, k], single.params, err_msg=str(alone))
+
+
+def test_a_zero_momentum_row_with_dampening_is_plain_gradient_descent():
+    """torch: with momentum 0 there is no buffer and the dampening is ignored, so the
+    step is -lr g, not -lr (1 - dampening) g."""
+    opt = optlib.sgd(lr=0.1, momentum=np.array([[0.0], [0.9]]), dampening=0.5)
+    theta = np.ones((2, 2))
+    state = opt.init(theta)
+    for _ in range(3):
+        updates, state = opt.update(np.full((2, 2), 2.0), state, theta)
+    np.testing.assert_array_equal(updates[0], [-0.2, -0.2])
 
 
 @CONFIGS

@@ -1,0 +1,464 @@
+"""No silent wrong answer, whatever optlib is given (hypothesis fuzz).
+
+Every factory, every schedule and every ``init``/``update`` is fed arbitrary input:
+dtypes (bool, int, float16/32/64, complex), shapes (0-d, empty, broadcasting or not),
+types (list, tuple, None, str, numpy scalar, ``np.matrix``), flags, hyperparameter
+arrays with edge values, step counts up to 2**63 - 1. The property each time: the call
+returns the right answer (a first step derived by hand, or a schedule value computed
+with Python's exact integers), or it raises a ``ValueError``/``TypeError`` whose message
+names the parameter. Never a hang (each case runs under an alarm), never a silent cast.
+
+The accepted ranges below are the contract (DESIGN.md), written out independently of
+optlib's own checks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import signal
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import optlib
+from optlib import schedules
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::RuntimeWarning", "ignore:the matrix subclass:PendingDeprecationWarning"
+)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@contextmanager
+def time_limit(seconds=2):
+    """Fail instead of hanging: a case that runs longer than ``seconds`` is a bug."""
+
+    def stop(signum, frame):
+        raise TimeoutError(f"the call did not return within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def outcome(call, name):
+    """Run call(); return ("ok", value) or ("refused", message). A refusal must be a
+    ValueError or TypeError naming ``name``; anything else (or a hang) fails."""
+    with time_limit():
+        try:
+            return "ok", call()
+        except (ValueError, TypeError) as error:
+            assert name in str(error), f"the message does not name {name!r}: {error}"
+            return "refused", str(error)
+
+
+# ---------------------------------------------------------------------------------------
+# The contract: each numeric hyperparameter's accepted interval (low, high, low_open,
+# high_open) and each flag.
+UNIT = (0.0, 1.0, False, True)  # [0, 1)
+HALF_LINE = (0.0, math.inf, False, True)  # [0, inf)
+POSITIVE = (0.0, math.inf, True, True)  # (0, inf)
+RANGES = {
+    "sgd": {"lr": HALF_LINE, "momentum": UNIT, "dampening": (0, 1, False, False)},
+    "adagrad": {"lr": HALF_LINE, "lr_decay": HALF_LINE, "initial_accumulator_value": HALF_LINE},
+    "rmsprop": {"lr": HALF_LINE, "rho": UNIT, "momentum": UNIT},
+    "adadelta": {"lr": HALF_LINE, "rho": (0, 1, False, False)},
+    "adam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
+    "adamw": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
+    "adamax": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
+    "nadam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT, "momentum_decay": HALF_LINE},
+}
+for name, ranges in RANGES.items():
+    ranges["weight_decay"] = HALF_LINE
+    if name != "sgd":
+        ranges["eps"] = POSITIVE
+FLAGS = {
+    "sgd": ["nesterov"],
+    "adagrad": ["eps_inside"],
+    "rmsprop": ["centered", "eps_inside"],
+    "adam": ["amsgrad", "bias_correction"],
+    "adamw": ["amsgrad", "bias_correction"],
+}
+
+
+def test_the_contract_lists_every_option():
+    for name, factory in optlib.OPTIMIZERS.items():
+        listed = set(RANGES[name]) | set(FLAGS.get(name, []))
+        assert listed == set(inspect.signature(factory).parameters), name
+
+
+def in_range(value, low, high, low_open, high_open):
+    above = value > low if low_open else value >= low
+    below = value < high if high_open else value <= high
+    return bool(np.all(above & below))
+
+
+def acceptable(value, interval):
+    """Whether the contract accepts ``value``: a real number (not a bool) or an array of
+    them (int or float dtype), finite and inside the interval."""
+    if isinstance(value, bool | np.bool_ | str | complex | np.complexfloating) or value is None:
+        return False
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        return False
+    if array.dtype.kind not in "iuf" or not np.all(np.isfinite(array)):
+        return False
+    return in_range(array.astype(np.float64), *interval)
+
+
+EDGE_NUMBERS = [
+    0,
+    1,
+    -1,
+    0.0,
+    -0.0,
+    1e-300,
+    0.5,
+    0.999,
+    0.9999999,
+    1.0,
+    2.0,
+    1e300,
+    -1e-9,
+    math.inf,
+    -math.inf,
+    math.nan,
+]
+hyper_values = st.one_of(
+    st.sampled_from(EDGE_NUMBERS),
+    st.floats(-2, 2, allow_nan=False),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.sampled_from([None, "0.1", "no", b"1", [0.1, 0.2], (0.1,), [[0.1], [0.0]], [1, [2]]]),
+    st.complex_numbers(max_magnitude=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(EDGE_NUMBERS).map(np.float32),
+    st.sampled_from([0.0, 0.5, 0.9]).map(np.float64),
+    st.sampled_from([0, 1]).map(np.int64),
+    st.lists(st.sampled_from(EDGE_NUMBERS[:12]), min_size=2, max_size=2).map(
+        lambda v: np.array(v)[:, None]
+    ),
+    st.sampled_from(
+        [
+            np.array([[0.1], [0.0]], np.float32),
+            np.array([[1], [0]], np.int8),
+            np.array([[True], [False]]),
+            np.array([[0.1 + 1j], [0.2]]),
+            np.array([0.1, 0.2, 0.3]),
+        ]
+    ),
+)
+
+
+def first_step(name, g, theta, h):
+    """The first update, derived by hand from each rule (float64), for hyperparameters h
+    (numbers or arrays): every moment starts at zero, so m_1 = (1 - b1) g,
+    v_1 = (1 - b2) g^2, and the bias corrections divide by (1 - b1), (1 - b2)."""
+    lr, wd = h["lr"], h["weight_decay"]
+    if name in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam"):
+        g = g + wd * theta  # L2 decay in the gradient (AdamW decouples it below)
+    if name == "sgd":  # the buffer starts at g; Nesterov adds beta b_1 = beta g
+        return -lr * (g + h["momentum"] * g if h["nesterov"] else g)
+    if name == "adagrad":
+        v = h["initial_accumulator_value"] + g * g
+        root = np.sqrt(v + h["eps"]) if h["eps_inside"] else np.sqrt(v) + h["eps"]
+        return -lr * g / root
+    if name == "rmsprop":
+        v = (1 - h["rho"]) * g * g
+        var = v - ((1 - h["rho"]) * g) ** 2 if h["centered"] else v
+        s = np.sqrt(var + h["eps"]) if h["eps_inside"] else np.sqrt(var) + h["eps"]
+        return -lr * g / s  # b_1 = g / s with momentum too
+    if name == "adadelta":
+        v = (1 - h["rho"]) * g * g
+        return -lr * np.sqrt(h["eps"]) / np.sqrt(v + h["eps"]) * g
+    if name in ("adam", "adamw"):
+        b1, b2, eps = h["beta1"], h["beta2"], h["eps"]
+        if h["bias_correction"]:
+            step = -lr * g / (np.abs(g) + eps)
+        else:
+            step = -lr * (1 - b1) * g / (np.sqrt(1 - b2) * np.abs(g) + eps)
+        return step - lr * wd * theta if name == "adamw" else step
+    if name == "adamax":
+        return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
+    if name == "nadam":
+        b1, psi, eps = h["beta1"], h["momentum_decay"], h["eps"]
+        mu1 = b1 * (1 - 0.5 * 0.96 ** (psi * 1))
+        mu2 = b1 * (1 - 0.5 * 0.96 ** (psi * 2))
+        m_bar = g + mu2 * (1 - b1) * g / (1 - mu1 * mu2)  # (1 - mu1) g / (1 - mu1) = g
+        return -lr * m_bar / (np.abs(g) + eps)
+    raise AssertionError(name)
+
+
+def defaults(name):
+    return {k: p.default for k, p in inspect.signature(optlib.OPTIMIZERS[name]).parameters.items()}
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+@SETTINGS
+@given(data=st.data())
+def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
+    option = data.draw(st.sampled_from(sorted(RANGES[name])), label="option")
+    value = data.draw(hyper_values, label="value")
+    state, made = outcome(lambda: optlib.OPTIMIZERS[name](**{option: value}), option)
+    if name == "sgd" and option == "nesterov":
+        return
+    assert (state == "ok") == acceptable(value, RANGES[name][option]), (option, value, made)
+    if state == "refused":
+        return
+    theta = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]])
+    g = np.array([[1.0, -2.0, 0.5], [-0.3, 4.0, 1e-3]])
+    try:
+        shape_ok = np.broadcast_shapes(np.shape(value), theta.shape) == theta.shape
+    except ValueError:
+        shape_ok = False
+    init_state, _ = outcome(lambda: made.init(theta), option)
+    assert (init_state == "ok") == shape_ok
+    if not shape_ok:
+        return
+    updates, _ = made.update(g, made.init(theta), theta)
+    h = {**defaults(name), option: np.asarray(value, dtype=np.float64)}
+    expected = first_step(name, g, theta, h)
+    assert type(updates) is np.ndarray and updates.dtype == np.float64
+    if np.max(np.abs(g + h["weight_decay"] * theta)) > 1e150:
+        return  # g^2 overflows float64 (in torch too): outside what any float64 rule can do
+    np.testing.assert_allclose(updates, expected, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", list(FLAGS))
+@SETTINGS
+@given(data=st.data())
+def test_flags_are_bools_or_refused(name, data):
+    flag = data.draw(st.sampled_from(FLAGS[name]), label="flag")
+    value = data.draw(
+        st.sampled_from([True, False, np.True_, np.False_, "False", "no", 0, 1, None, [True]])
+    )
+    extra = {"momentum": 0.9} if flag == "nesterov" else {}
+    state, made = outcome(lambda: optlib.OPTIMIZERS[name](**extra, **{flag: value}), flag)
+    assert (state == "ok") == isinstance(value, bool | np.bool_), (flag, value)
+    if state == "ok":
+        theta, g = np.array([0.5, -1.0]), np.array([2.0, -0.1])
+        updates, _ = made.update(g, made.init(theta), theta)
+        h = {**defaults(name), **extra, flag: bool(value)}
+        np.testing.assert_allclose(updates, first_step(name, g, theta, h), rtol=1e-12)
+
+
+DTYPES = [
+    np.bool_,
+    np.int8,
+    np.int64,
+    np.uint8,
+    np.float16,
+    np.float32,
+    np.float64,
+    np.complex64,
+    np.complex128,
+]
+SHAPES = [(), (0,), (3,), (2, 3), (1, 3)]
+
+
+@st.composite
+def arrays_of_any_kind(draw, shape=None):
+    """An array-like of any dtype and container: ndarray, list, tuple, numpy scalar,
+    np.matrix, None, a string."""
+    kind = draw(
+        st.sampled_from(
+            ["ndarray", "ndarray", "ndarray", "list", "tuple", "scalar", "matrix", "none", "str"]
+        )
+    )
+    dtype = draw(st.sampled_from(DTYPES))
+    shape = draw(st.sampled_from(SHAPES)) if shape is None else shape
+    values = np.linspace(-1.5, 2.0, max(1, math.prod(shape)))[: math.prod(shape)]
+    array = values.reshape(shape).astype(dtype)
+    if kind == "list":
+        return array.tolist()
+    if kind == "tuple":
+        return tuple(array.ravel().tolist())
+    if kind == "scalar":
+        return dtype(1.25)
+    if kind == "matrix":
+        return np.matrix(array.reshape(1, -1) if array.ndim < 2 else array)
+    if kind == "none":
+        return None
+    if kind == "str":
+        return "1.0"
+    return array
+
+
+def accepted_array(value):
+    """The contract for params: a plain ndarray (or numpy scalar) of float32/float64."""
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    return type(value) is np.ndarray and value.dtype in (np.float32, np.float64)
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+@SETTINGS
+@given(params=arrays_of_any_kind(), data=st.data())
+@example(params=np.float32(2.0), data=None)
+@example(params=np.zeros(()), data=None)
+def test_params_and_grads_of_any_kind(name, params, data):
+    opt = optlib.OPTIMIZERS[name](lr=0.1)
+    state, init = outcome(lambda: opt.init(params), "params")
+    assert (state == "ok") == accepted_array(params), (type(params), params)
+    if state == "refused":
+        return
+    theta = np.asarray(params)
+    if data is None:
+        grads = np.asarray(np.full(theta.shape, 0.75, theta.dtype))[()]
+    else:
+        grads = data.draw(arrays_of_any_kind(shape=data.draw(st.sampled_from([theta.shape, (3,)]))))
+    fits = accepted_array(grads) and np.shape(grads) == theta.shape
+    fits = fits and np.asarray(grads).dtype == theta.dtype
+    state, result = outcome(lambda: opt.update(grads, init, theta), "grads")
+    assert (state == "ok") == fits, (theta.dtype, theta.shape, type(grads), grads)
+    if state == "ok":
+        updates, _ = result
+        assert type(updates) is np.ndarray, type(updates)  # not a numpy scalar for 0-d
+        assert updates.shape == theta.shape and updates.dtype == theta.dtype
+        h = {**defaults(name), "lr": 0.1}
+        expected = first_step(name, np.asarray(grads, np.float64), theta.astype(np.float64), h)
+        rtol = 1e-6 if theta.dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(updates, expected, rtol=rtol)
+
+
+@pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
+def test_update_refuses_params_that_do_not_match(name):
+    opt = optlib.OPTIMIZERS[name](weight_decay=0.1)
+    state = opt.init(np.zeros(3, np.float32))
+    for params, error in (
+        (np.zeros(3), TypeError),  # float64 params with a float32 state
+        (np.zeros(2, np.float32), ValueError),
+        ([0.0, 0.0, 0.0], ValueError),
+    ):
+        with pytest.raises(error, match="params"):
+            opt.update(np.ones(3, np.float32), state, params)
+
+
+# ---------------------------------------------------------------------------------------
+# Schedules: the value at any step count, computed with Python's exact integers.
+def exact_value(kind, t):
+    """The reference value of each schedule below at step t, computed with Python's
+    unbounded integers (no int64 wrap-around) and its float maths."""
+    if kind == "step":  # StepLR(lr=0.1, step_size=7, gamma=0.5)
+        return 0.1 * 0.5 ** (t // 7)
+    if kind == "exponential":  # ExponentialLR(gamma=0.9)
+        return 0.1 * 0.9**t if t < 10**4 else 0.0
+    if kind == "cosine":  # CosineAnnealingLR(T_max=10, eta_min=0.001): period 2 T_max
+        return 0.001 + (0.1 - 0.001) * (1 + math.cos(math.pi * (t % 20) / 10)) / 2
+    if kind == "sgdr":  # CosineAnnealingWarmRestarts(T_0=10, T_mult=2)
+        start, length = 0, 10
+        while t - start >= length:
+            start, length = start + length, length * 2
+        return 0.1 * (1 + math.cos(math.pi * (t - start) / length)) / 2
+    if kind == "sgdr1":  # T_mult = 1
+        return 0.1 * (1 + math.cos(math.pi * (t % 6) / 6)) / 2
+    if kind == "triangular2":  # CyclicLR(0.01, 0.1, step_size_up=5, mode="triangular2")
+        cycle = 1 + t // 10
+        x = abs(t / 5 - 2 * cycle + 1) if t < 2**52 else abs((t % 10) / 5 - 1)
+        return 0.01 + 0.09 * max(0.0, 1 - x) * (0.5 ** (cycle - 1) if cycle < 2000 else 0.0)
+    if kind == "warmup":  # LinearLR(0.25, total_iters=4) then cosine, T_max=10
+        if t < 4:
+            return 0.1 * (0.25 + 0.75 * t / 4)
+        return exact_value("cosine-plain", t - 4)
+    if kind == "cosine-plain":
+        return 0.1 * (1 + math.cos(math.pi * (t % 20) / 10)) / 2
+    raise AssertionError(kind)
+
+
+SCHEDULES = {
+    "step": schedules.step_decay(0.1, step_size=7, gamma=0.5),
+    "exponential": schedules.exponential_decay(0.1, gamma=0.9),
+    "cosine": schedules.cosine_annealing(0.1, T_max=10, eta_min=0.001),
+    "sgdr": schedules.cosine_warm_restarts(0.1, T_0=10, T_mult=2),
+    "sgdr1": schedules.cosine_warm_restarts(0.1, T_0=6),
+    "triangular2": schedules.cyclic_triangular(0.01, 0.1, 5, mode="triangular2"),
+    "warmup": schedules.linear_warmup(
+        0.1, 4, start_factor=0.25, then=schedules.cosine_annealing(0.1, T_max=10)
+    ),
+}
+step_counts = st.one_of(
+    st.integers(0, 200),
+    st.integers(0, 2**63 - 1),
+    st.sampled_from([2**63 - 1, 2**63 - 2, 2**62, 2**53 + 1, 10 * (2**59 - 1), 10 * 2**59]),
+)
+
+
+@pytest.mark.parametrize("kind", list(SCHEDULES))
+@SETTINGS
+@given(t=step_counts)
+@example(t=2**63 - 1)
+def test_schedules_at_any_step_count(kind, t):
+    with time_limit():
+        value = SCHEDULES[kind](t)
+        batch = SCHEDULES[kind](np.array([t, 0, t], dtype=np.int64))
+    assert np.isfinite(value) and value >= 0
+    assert math.isclose(float(value), exact_value(kind, t), rel_tol=1e-9, abs_tol=1e-12), (
+        kind,
+        t,
+        float(value),
+        exact_value(kind, t),
+    )
+    np.testing.assert_array_equal(batch[[0, 2]], value)
+
+
+bad_steps = st.one_of(
+    st.integers(max_value=-1),
+    st.integers(min_value=2**63),
+    st.floats().filter(lambda x: not (math.isfinite(x) and x == int(x) and 0 <= x < 2**63)),
+    st.sampled_from([True, False, None, "3", [1, "a"], 1 + 2j, np.array([1.5]), object()]),
+)
+
+
+@pytest.mark.parametrize("kind", list(SCHEDULES))
+@SETTINGS
+@given(t=bad_steps)
+def test_schedules_refuse_bad_step_counts_by_name(kind, t):
+    state, _ = outcome(lambda: SCHEDULES[kind](t), "t")
+    assert state == "refused", t
+
+
+SCHEDULE_COUNTS = {
+    schedules.step_decay: ("step_size", {"lr": 0.1}),
+    schedules.cosine_annealing: ("T_max", {"lr": 0.1}),
+    schedules.cosine_warm_restarts: ("T_0", {"lr": 0.1}),
+    schedules.linear_warmup: ("warmup_steps", {"lr": 0.1}),
+    schedules.cyclic_triangular: ("step_size_up", {"base_lr": 0.0, "max_lr": 1.0}),
+}
+
+
+@pytest.mark.parametrize("factory", list(SCHEDULE_COUNTS), ids=lambda f: f.__name__)
+@SETTINGS
+@given(value=st.one_of(hyper_values, st.integers(2**62, 2**70)))
+def test_schedule_step_counts_are_whole_numbers_or_refused(factory, value):
+    name, kwargs = SCHEDULE_COUNTS[factory]
+    state, schedule = outcome(lambda: factory(**kwargs, **{name: value}), name)
+    whole = (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and math.isfinite(value)
+        and value == int(value)
+        and 1 <= value <= 2**63 - 1
+    )
+    assert (state == "ok") == whole, (name, value)
+    if state == "ok":
+        with time_limit():
+            assert np.isfinite(schedule(12345)) and np.isfinite(schedule(2**63 - 1))
+
+
+@pytest.mark.parametrize(
+    "value", [-0.1, math.nan, math.inf, "0.1", None, 1j, np.array([0.1, -0.2])]
+)
+def test_a_schedule_that_returns_a_bad_rate_is_refused(value):
+    opt = optlib.sgd(lr=lambda t: value if t >= 1 else 0.1)
+    state = opt.init(np.zeros(2))
+    _, state = opt.update(np.ones(2), state)
+    with pytest.raises((ValueError, TypeError), match=r"lr is a schedule .* at t=1"):
+        opt.update(np.ones(2), state)
