@@ -45,6 +45,7 @@ import io
 import itertools
 import json
 import math
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -206,6 +207,7 @@ class Explorer:
             },
             len(self.grid),
         )
+        self.check_live()
 
     # -- the data side -----------------------------------------------------------
     def _run(self, columns, K):
@@ -241,6 +243,27 @@ class Explorer:
         """Compute one setting afresh (K = 1), as the Jupyter view does."""
         columns = {s.name: np.array([[float(values.get(s.name, s.default))]]) for s in self.sliders}
         return {key: value[0] for key, value in self._run(columns, 1).items()}
+
+    def check_live(self, points=None):
+        """Check that the precomputed grid (the web view) equals live runs (the Jupyter
+        view) at grid points: the default setting and ``points`` others drawn at random
+        (all of them if the grid is smaller). The environment variable
+        ``OPTBOOK_EXPLORER_POINTS`` sets the number (the test suite sets 64; 3 otherwise).
+        A compute whose rows depend on their position in the grid (a seed per row, say)
+        fails here."""
+        if points is None:
+            points = int(os.environ.get("OPTBOOK_EXPLORER_POINTS", "3"))
+        rng = np.random.default_rng(0)
+        others = rng.permutation(len(self.grid))[:points]
+        for k in [self.index(), *others]:
+            values = {s.name: s.values[i] for s, i in zip(self.sliders, self.grid[k], strict=True)}
+            live = self.live(**values)
+            for key, value in self.data.items():
+                if not np.allclose(value[k], live[key], rtol=1e-9, atol=0, equal_nan=True):
+                    raise AssertionError(
+                        f"explorer {self.title!r}: the precomputed {key!r} at {values} differs "
+                        "from a live run of that setting (the web and Jupyter views disagree)"
+                    )
 
     # -- the matplotlib view (Jupyter) -------------------------------------------
     def ylim(self, panel):

@@ -9,6 +9,7 @@ from torch for their optimizer; the tests assert the same numbers.
 from __future__ import annotations
 
 import importlib.util
+import json
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +20,15 @@ import optlib
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "reference"
 
-__all__ = ["registry", "trajectories", "replay", "relative_gap", "torch_gap"]
+__all__ = [
+    "registry",
+    "trajectories",
+    "replay",
+    "relative_gap",
+    "torch_gap",
+    "library_runs",
+    "library_gap",
+]
 
 
 @cache
@@ -66,3 +75,28 @@ def torch_gap(run_id):
     return relative_gap(
         replay(optlib.OPTIMIZERS[factory](**kwargs), len(torch_path) - 1), torch_path
     )
+
+
+@cache
+def library_runs():
+    """The trajectories recorded from optax 0.2.8 and Keras 3.15.1 in float64
+    (``tests/reference/record_optax_keras.py``): ``"gradients"``, ``"x0"`` and one
+    path per library optimizer, e.g. ``"keras_adam"``, ``"optax_amsgrad"``."""
+    runs = dict(np.load(FIXTURES / "optax_keras.npz"))
+    runs["x0"] = np.array(json.loads((FIXTURES / "optax_keras.json").read_text())["x0"])
+    return runs
+
+
+def library_gap(run, make):
+    """Max relative gap between a recorded optax/Keras path and optlib fed the same
+    gradients. ``make(t)`` gives the optimizer for step t = 1, 2, ... (the state carries
+    over; a constant such as Keras's effective epsilon may change with t)."""
+    runs = library_runs()
+    x = runs["x0"].copy()
+    state, path = make(1).init(x), [x]
+    for t, g in enumerate(runs["gradients"], start=1):
+        updates, state = make(t).update(g, state, x)
+        x = x + updates
+        path.append(x)
+    recorded = runs[run]
+    return float(np.max(np.abs(np.array(path) - recorded) / np.abs(recorded)))

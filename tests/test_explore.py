@@ -137,3 +137,14 @@ def test_compute_must_return_what_the_panels_draw():
             lambda lr: {"path": np.zeros((1, 3, 2))},
             [curves(["loss"])],
         )
+
+
+def test_an_explorer_whose_rows_depend_on_the_grid_fails_its_live_check():
+    """A compute that seeds each grid row by its position (so the web view of a setting
+    is not what the Jupyter view computes for it) is refused when the chapter runs."""
+
+    def row_seeded(lr):
+        return {"loss": np.array([[k + float(lr[k, 0])] * 3 for k in range(len(lr))])}
+
+    with pytest.raises(AssertionError, match="web and Jupyter views disagree"):
+        Explorer([Slider("lr", r"\eta", LRS)], row_seeded, [curves(["loss"])])

@@ -1,0 +1,122 @@
+"""The book's claim standard, made mechanical (CONTRIBUTING.md, "Claims").
+
+- Every number glued into the prose is computed by a cell, and every glued value is used.
+- Every check cell (tag ``remove-cell``) asserts something about results computed outside
+  its own arithmetic: a check that only re-computes a formula is a tautology.
+- The source documents are cited as bibliography entries, never by file name.
+The third rule of the standard, that every explorer's web view equals its live view, is
+checked by the explorers themselves whenever a chapter runs (``Explorer.check_live``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+PAGES = NOTEBOOKS + sorted((ROOT / "book").glob("*.md"))
+
+GLUE_CALL = re.compile(r"""\bglue\(\s*(?:f?["'])([A-Za-z_][\w]*)["']""")
+GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([A-Za-z_][\w]*)")
+
+
+def cells(path, kind=None):
+    nb = json.loads(path.read_text())
+    return [c for c in nb["cells"] if kind is None or c["cell_type"] == kind]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_glued_value_is_used_and_every_used_value_glued(path):
+    glued = {m for c in cells(path, "code") for m in GLUE_CALL.findall(source(c))}
+    used = {m for c in cells(path, "markdown") for m in GLUE_ROLE.findall(source(c))}
+    assert not used - glued, f"{path.name}: the prose uses values no cell glues: {used - glued}"
+    assert not glued - used, f"{path.name}: glued but never shown: {glued - used}"
+
+
+# names a check may use without them counting as "outside the cell"
+PURE = {"np", "math", "numpy", "scipy", "glue", "fractions", "Fraction", *dir(builtins)}
+
+
+def outside_names(code):
+    """Names the cell reads before binding them itself (results of earlier cells, optlib,
+    problems...), leaving out pure maths modules and builtins. Statements are taken in
+    order, and a statement's reads come before its own bindings (``x = f(x)`` reads the
+    outer x)."""
+    bound, outside = set(), set()
+    for statement in ast.parse(code).body:
+        reads, binds = set(), set()
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                (binds if isinstance(node.ctx, ast.Store | ast.Del) else reads).add(node.id)
+            elif isinstance(node, ast.arg):
+                binds.add(node.arg)
+            elif isinstance(node, ast.FunctionDef):
+                binds.add(node.name)
+            elif isinstance(node, ast.alias):
+                binds.add((node.asname or node.name).split(".")[0])
+        local = {n.arg for n in ast.walk(statement) if isinstance(n, ast.arg)}
+        local |= {  # comprehension and loop targets inside the statement
+            t.id
+            for n in ast.walk(statement)
+            if isinstance(n, ast.comprehension)
+            for t in ast.walk(n.target)
+            if isinstance(t, ast.Name)
+        }
+        outside |= reads - bound - local - PURE
+        bound |= binds
+    if re.search(r"\boptlib\b", code):
+        outside.add("optlib")
+    return outside
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_check_cell_is_a_tautology(path):
+    for i, cell in enumerate(cells(path)):
+        tags = cell.get("metadata", {}).get("tags", [])
+        code = source(cell)
+        if cell["cell_type"] != "code" or "remove-cell" not in tags:
+            continue
+        if "assert" not in code and "testing" not in code:
+            continue  # a cell that only glues
+        assert outside_names(code), (
+            f"{path.name} cell {i} checks only its own arithmetic (it reads nothing computed "
+            f"elsewhere and calls no optlib): a tautology\n{code}"
+        )
+
+
+def test_the_tautology_rule_can_fail():
+    assert not outside_names("x = 0.9**2\nassert abs(x - 0.81) < 1e-12")
+    assert not outside_names("import numpy as np\nnp.testing.assert_allclose(np.sqrt(4), 2)")
+    assert outside_names("assert largest <= 1.0")
+    assert outside_names("r = optlib.run(opt, p, 3)\nassert r.diverged_at == -1")
+    assert outside_names("m = np.array(m)\nassert m.max() < 1")  # m from an earlier cell
+    assert not outside_names("assert all(k * k >= 0 for k in range(9))")
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_sources_are_cited_not_named_by_file(path):
+    text = path.read_text()
+    found = re.findall(r"\d{3}_[0-9a-f]{16}(?:\.txt)?", text)
+    assert not found, f"{path.name} names source documents by file: {sorted(set(found))}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_check_cells_are_hidden_in_jupyterlab_too(path):
+    for i, cell in enumerate(cells(path, "code")):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "remove-cell" in tags:
+            hidden = cell["metadata"].get("jupyter", {})
+            assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), (
+                f"{path.name} cell {i}: a check cell must also be collapsed in JupyterLab "
+                '(metadata "jupyter": {"source_hidden": true, "outputs_hidden": true})'
+            )
