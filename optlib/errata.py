@@ -21,6 +21,7 @@ __all__ = [
     "seed000_adam",
     "seed002_adamax",
     "seed002_adadelta",
+    "seed002_nadam",
     "seed002_triangular",
 ]
 
@@ -215,3 +216,49 @@ def seed002_triangular(base_lr, max_lr, mu):
         return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - np.abs(x - 2 * np.floor(x) - 1))
 
     return schedule
+
+
+class LookaheadState(NamedTuple):
+    t: int
+    u: np.ndarray  # the notes' velocity, which carries eta
+    v: np.ndarray  # their average of squared gradients
+
+
+def seed002_nadam(grad, lr=2e-3, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8):
+    """NAdam as document 002 states it (wrong): a NAG velocity mixed into an
+    RMSProp step. ``grad(theta)`` is the loss gradient, needed at the look-ahead point.
+
+    .. code-block:: text
+
+        u_{t+1} <- beta * u_t + lr * grad(theta_t - beta * u_t)    (look-ahead gradient)
+        v_{t+1} <- beta2 * v_t + (1 - beta2) * g_t^2
+        theta_{t+1} <- theta_t - lr / (sqrt(v_{t+1}) + eps) * (beta1 * u_{t+1} + (1 - beta1) * g_t)
+
+    ``lr`` sits inside ``u`` and again in front of the step, so the momentum part of
+    the step scales as ``lr**2``; ``beta`` and ``beta1`` are two unrelated momentum
+    coefficients; and it needs a gradient at a second point per step, which Dozat's
+    NAdam (:func:`optlib.nadam`) exists to avoid.
+    """
+    check_lr(lr)
+    for name, value in (("beta", beta), ("beta1", beta1), ("beta2", beta2)):
+        check_hyper(name, value, 0, 1)
+    check_hyper("eps", eps, 0, low_open=True)
+    if not callable(grad):
+        raise TypeError(f"grad must be the loss gradient, a function of theta, got {grad!r}")
+
+    def init(params):
+        zeros = np.zeros_like(check_params(params))
+        return LookaheadState(0, zeros, zeros)
+
+    def update(grads, state, params=None):
+        grads, params = check_grads(grads, state[1], params)
+        if params is None:
+            raise ValueError("params must be given: the rule needs the look-ahead point")
+        dtype = grads.dtype
+        eta, b, b1, b2 = (like(h, dtype) for h in (lr_at(lr, state.t), beta, beta1, beta2))
+        u = b * state.u + eta * np.asarray(grad(params - b * state.u), dtype=dtype)
+        v = b2 * state.v + (1 - b2) * grads * grads
+        step = -eta / (np.sqrt(v) + like(eps, dtype)) * (b1 * u + (1 - b1) * grads)
+        return step, LookaheadState(state.t + 1, u, v)
+
+    return optimizer(init, update)

@@ -89,3 +89,22 @@ def test_seed002_triangular_ramps_once_and_never_cycles():
 def test_bad_constants_are_named(factory, name):
     with pytest.raises(ValueError, match=name):
         factory(**{name: 0.0})
+
+
+def test_seed002_nadam_momentum_part_scales_as_lr_squared():
+    """u_1 = lr g (the look-ahead point is theta itself since u_0 = 0), v_1 = (1-b2) g^2,
+    so step 1 = -lr (b1 lr g + (1 - b1) g) / (sqrt(1-b2) |g| + eps): affine in lr."""
+    g = np.array([3.0])
+    for lr in (0.002, 0.05):
+        opt = errata.seed002_nadam(lambda theta: g, lr=lr)
+        u, _ = opt.update(g, opt.init(np.zeros(1)), np.zeros(1))
+        expected = -lr * (0.9 * lr * g + 0.1 * g) / (np.sqrt(0.001) * 3.0 + 1e-8)
+        np.testing.assert_allclose(u, expected, rtol=1e-12)
+
+
+def test_seed002_nadam_needs_params_and_a_gradient_function():
+    with pytest.raises(TypeError, match="grad"):
+        errata.seed002_nadam(grad=0.5)
+    opt = errata.seed002_nadam(lambda theta: theta)
+    with pytest.raises(ValueError, match="params"):
+        opt.update(np.ones(2), opt.init(np.zeros(2)))
