@@ -16,7 +16,7 @@ from optlib.base import like, lr_at
 class AdaDeltaState(NamedTuple):
     t: int  # number of updates taken so far
     v: np.ndarray  # decaying average of squared gradients v_t = E[g^2]_t
-    d: np.ndarray  # decaying average of squared updates d_t = E[dtheta^2]_t
+    d: np.ndarray  # decaying average of squared unscaled updates d_t = E[dx^2]_t (dx = delta_t)
 
 
 def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):

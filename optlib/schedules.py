@@ -84,7 +84,8 @@ def step_decay(lr, step_size, gamma=0.1):
     check_hyper("lr", lr, 0)
     step_size = _count("step_size", step_size)
     check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
-    return lambda t: lr * power(gamma, _steps(t) // step_size)  # not **: see base.power
+    # eq. step-exponential (step decay; power, not **: see base.power)
+    return lambda t: lr * power(gamma, _steps(t) // step_size)
 
 
 def exponential_decay(lr, gamma):
@@ -100,6 +101,7 @@ def exponential_decay(lr, gamma):
     """
     check_hyper("lr", lr, 0)
     check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
+    # eq. step-exponential (exponential decay)
     return lambda t: lr * power(gamma, _steps(t).astype(np.float64))
 
 
@@ -185,6 +187,7 @@ def cosine_annealing(lr, T_max, eta_min=0.0):
         t = _steps(t)
         # t modulo the period first: exact in int64, so huge counts stay accurate
         t = t % period if period <= MAX_STEP else t
+        # eq. cosine (T_cur = t modulo the period, T_i = T_max)
         return eta_min + (lr - eta_min) * (1 + np.cos(np.pi * t / T_max)) / 2
 
     return schedule
@@ -230,6 +233,7 @@ def cosine_warm_restarts(lr, T_0, T_mult=1, eta_min=0.0):
                 length_f = np.where(later, length_f * T_mult, length_f)
                 later = t - start >= length
             t_cur, t_i = t - start, length_f
+        # eq. cosine (with restarts)
         return eta_min + (lr - eta_min) * (1 + np.cos(np.pi * t_cur / t_i)) / 2
 
     return schedule
