@@ -49,7 +49,7 @@ def real_array(name, value):
         array = np.asarray(value)
     except (TypeError, ValueError):
         array = None
-    if array is None or array.dtype.kind not in "iuf" or isinstance(value, bool | np.bool_):
+    if array is None or array.dtype.kind not in "iuf":  # bools are kind "b"
         raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
     return array
 
@@ -89,6 +89,14 @@ def type_name(value):
     return kind.__name__ if module == "builtins" else f"{module}.{kind.__name__}"
 
 
+def plain_array(value):
+    """``value`` as a plain ndarray (a numpy scalar becomes a 0-d array), or None if it
+    is anything else (a list, None, an ndarray subclass such as ``np.matrix``)."""
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    return value if type(value) is np.ndarray else None
+
+
 def as_float_array(name, value):
     """A plain numpy array of float32 or float64 (a numpy scalar becomes a 0-d array).
 
@@ -97,18 +105,17 @@ def as_float_array(name, value):
     eps = 1e-8), and ndarray subclasses such as ``np.matrix``, whose ``*`` is a
     matrix product.
     """
-    if isinstance(value, np.generic):
-        value = np.asarray(value)
-    if type(value) is not np.ndarray:
+    array = plain_array(value)
+    if array is None:
         raise TypeError(
             f"{name} must be a floating-point numpy array (float32 or float64), "
             f"got {type_name(value)}"
         )
-    if value.dtype not in FLOAT_DTYPES:
+    if array.dtype not in FLOAT_DTYPES:
         raise TypeError(
-            f"{name} must be a floating-point numpy array (float32 or float64), got {value.dtype}"
+            f"{name} must be a floating-point numpy array (float32 or float64), got {array.dtype}"
         )
-    return value
+    return array
 
 
 def check_params(params, **hypers):
@@ -140,19 +147,18 @@ def check_grads(grads, state_array, params=None, needs_params=False):
         if value is None and name == "params":
             checked.append(None)
             continue
-        if isinstance(value, np.generic):
-            value = np.asarray(value)
-        if type(value) is not np.ndarray or value.shape != shape:
-            got = value.shape if type(value) is np.ndarray else type_name(value)
+        array = plain_array(value)
+        if array is None or array.shape != shape:
+            got = type_name(value) if array is None else array.shape
             raise ValueError(
                 f"{name} has shape {got}, but the state was initialised for params of shape {shape}"
             )
-        if value.dtype != dtype:
+        if array.dtype != dtype:
             raise TypeError(
                 f"{name} must have the dtype of the params the state was initialised for, "
-                f"{dtype}, got {value.dtype}"
+                f"{dtype}, got {array.dtype}"
             )
-        checked.append(value)
+        checked.append(array)
     if params is None and needs_params:
         raise ValueError("params must be given to update when weight_decay != 0")
     return checked[0], checked[1]

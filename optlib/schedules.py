@@ -42,7 +42,7 @@ def _steps(t):
     accepted = "a whole step count in [0, 2**63 - 1] (an int or an integer array)"
     if array.dtype.kind == "O" and all(isinstance(k, int) for k in array.flat):
         raise ValueError(f"t must be {accepted}, got {t!r}")  # Python ints beyond int64
-    if array.dtype.kind not in "iuf" or isinstance(t, bool | np.bool_):
+    if array.dtype.kind not in "iuf":  # bools are kind "b", strings "U", None "O"
         raise TypeError(f"t must be {accepted}, got {t!r}")
     if array.dtype.kind == "f":
         whole = np.isfinite(array) & (np.mod(array, 1) == 0)
