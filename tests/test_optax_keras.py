@@ -15,32 +15,24 @@ import numpy as np
 import pytest
 
 import optlib
+from optlib.reference import library_gap, library_runs
 
 HERE = Path(__file__).parent / "reference"
-RUNS = np.load(HERE / "optax_keras.npz")
+RUNS = library_runs()  # the recordings, read by the same helper the chapter uses
 INFO = json.loads((HERE / "optax_keras.json").read_text())
-G = RUNS["gradients"]
-X0 = np.array(INFO["x0"])
+G, X0 = RUNS["gradients"], RUNS["x0"]
 B2 = 0.999
 
 
-def replay(make, eps_at=None):
-    """optlib's trajectory on the recorded gradients. ``make(eps)`` builds the optimizer;
-    ``eps_at(t)``, if given, sets a new epsilon at each step t = 1, 2, ... (the state
-    carries over: only the constant changes)."""
-    x = X0.copy()
-    state = make(None if eps_at is None else eps_at(1)).init(x)
-    out = [x]
-    for t, g in enumerate(G, start=1):
-        opt = make(None if eps_at is None else eps_at(t))
-        updates, state = opt.update(g, state, x)
-        x = x + updates
-        out.append(x)
-    return np.array(out)
+def gap(path, recorded):
+    """Largest relative distance of a hand-computed path from a recorded one (the
+    measure ``library_gap`` uses for optlib's)."""
+    return float(np.max(np.abs(path - recorded) / np.abs(recorded)))
 
 
-def gap(a, b):
-    return float(np.max(np.abs(a - b) / np.abs(b)))
+def keras_eps(t):
+    """Keras's epsilon, moved into PyTorch's place: eps / sqrt(1 - beta2^t)."""
+    return 1e-7 / np.sqrt(1 - B2**t)
 
 
 # The book's table, column by column (the libraries' defaults).
@@ -95,7 +87,7 @@ SAME = {
 
 @pytest.mark.parametrize("run", sorted(SAME))
 def test_optlib_with_the_books_switch_is_the_library(run):
-    assert gap(replay(lambda _: SAME[run]()), RUNS[run]) < 1e-12
+    assert library_gap(run, lambda t: SAME[run]()) < 1e-12
 
 
 @pytest.mark.parametrize(
@@ -108,9 +100,8 @@ def test_optlib_with_the_books_switch_is_the_library(run):
 )
 def test_keras_adds_eps_to_the_uncorrected_root(run, make):
     """Keras's Adam is PyTorch's with eps replaced by eps / sqrt(1 - beta2^t)."""
-    keras_form = replay(make, eps_at=lambda t: 1e-7 / np.sqrt(1 - B2**t))
-    assert gap(keras_form, RUNS[run]) < 1e-12
-    assert gap(replay(lambda _: make(1e-7)), RUNS[run]) > 1e-4  # a constant eps misses
+    assert library_gap(run, lambda t: make(keras_eps(t))) < 1e-12
+    assert library_gap(run, lambda t: make(1e-7)) > 1e-4  # a constant eps misses
 
 
 def test_optax_amsgrad_takes_the_maximum_of_the_corrected_v():
@@ -123,8 +114,7 @@ def test_optax_amsgrad_takes_the_maximum_of_the_corrected_v():
         x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v_max) + eps)
         out.append(x)
     assert gap(np.array(out), RUNS["optax_amsgrad"]) < 1e-12
-    torch_form = replay(lambda _: optlib.adam(lr=lr, amsgrad=True))
-    assert gap(torch_form, RUNS["optax_amsgrad"]) > 1e-4
+    assert library_gap("optax_amsgrad", lambda t: optlib.adam(lr=lr, amsgrad=True)) > 1e-4
 
 
 def test_keras_adamax_adds_eps_to_u():
@@ -136,7 +126,7 @@ def test_keras_adamax_adds_eps_to_u():
         x = x - lr * m / ((1 - b1**t) * (u + eps))  # ... but added to u
         out.append(x)
     assert gap(np.array(out), RUNS["keras_adamax"]) < 1e-12
-    assert gap(replay(lambda _: optlib.adamax(lr=lr, eps=eps)), RUNS["keras_adamax"]) > 1e-7
+    assert library_gap("keras_adamax", lambda t: optlib.adamax(lr=lr, eps=eps)) > 1e-7
 
 
 def test_the_libraries_differ_from_pytorchs_defaults():
@@ -148,4 +138,4 @@ def test_the_libraries_differ_from_pytorchs_defaults():
         "optax_nadam": optlib.nadam(lr=0.01),
     }
     for run, opt in torch_forms.items():
-        assert gap(replay(lambda _, opt=opt: opt), RUNS[run]) > 1e-6, run
+        assert library_gap(run, lambda t, opt=opt: opt) > 1e-6, run
