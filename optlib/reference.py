@@ -23,6 +23,7 @@ FIXTURES = ROOT / "tests" / "reference"
 __all__ = [
     "registry",
     "trajectories",
+    "path",
     "replay",
     "relative_gap",
     "torch_gap",
@@ -46,16 +47,23 @@ def trajectories():
     return dict(np.load(FIXTURES / "torch_trajectories.npz"))
 
 
+def path(make, gradient, x0, steps):
+    """The iterates of ``make(t)`` (the optimizer of step t = 1, 2, ...; the state
+    carries over) fed ``gradient(x, t)``, from ``x0``, as an array of steps + 1 points."""
+    x = np.array(x0, dtype=float)
+    state, points = make(1).init(x), [x]
+    for t in range(1, steps + 1):
+        updates, state = make(t).update(gradient(x, t), state, x)
+        x = x + updates
+        points.append(x)
+    return np.array(points)
+
+
 def replay(opt, steps):
     """optlib's trajectory on the recorded noisy quadratic ``g_t = A x_t + noise_t``."""
     data = trajectories()
-    A, noise, x = data["A"], data["noise"], data["x0"].copy()
-    state, path = opt.init(x), [x]
-    for t in range(steps):
-        updates, state = opt.update(A @ x + noise[t], state, x)
-        x = x + updates
-        path.append(x)
-    return np.array(path)
+    A, noise = data["A"], data["noise"]
+    return path(lambda t: opt, lambda x, t: A @ x + noise[t - 1], data["x0"], steps)
 
 
 def relative_gap(ours, torch):
@@ -92,11 +100,7 @@ def library_gap(run, make):
     gradients. ``make(t)`` gives the optimizer for step t = 1, 2, ... (the state carries
     over; a constant such as Keras's effective epsilon may change with t)."""
     runs = library_runs()
-    x = runs["x0"].copy()
-    state, path = make(1).init(x), [x]
-    for t, g in enumerate(runs["gradients"], start=1):
-        updates, state = make(t).update(g, state, x)
-        x = x + updates
-        path.append(x)
+    gradients = runs["gradients"]
+    ours = path(make, lambda x, t: gradients[t - 1], runs["x0"], len(gradients))
     recorded = runs[run]
-    return float(np.max(np.abs(np.array(path) - recorded) / np.abs(recorded)))
+    return float(np.max(np.abs(ours - recorded) / np.abs(recorded)))
