@@ -179,9 +179,9 @@ def seed002_adadelta(rho=0.9, eps=1e-6):
         v_t <- rho * v_{t-1} + (1 - rho) * g_t^2
         theta_t <- theta_{t-1} - sqrt((v_{t-1} + eps) / (v_t + eps)) * g_t
 
-    The ratio tends to 1, so this is plain gradient descent with step 1 and no
-    units fixed; Zeiler (2012) divides the RMS of past *updates* by the RMS of
-    gradients (:func:`optlib.adadelta`).
+    Once the gradients settle (``g_t`` near constant) the ratio tends to 1, so this
+    becomes plain gradient descent with step 1 and no units fixed; Zeiler (2012)
+    divides the RMS of past *updates* by the RMS of gradients (:func:`optlib.adadelta`).
     """
     check_hyper("rho", rho, 0, 1, high_open=False)
     check_hyper("eps", eps, 0, low_open=True)

@@ -48,7 +48,9 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
     References:
         Polyak (1964), Some methods of speeding up the convergence of iteration methods.
         Sutskever, Martens, Dahl, Hinton (2013), On the importance of initialization and
-        momentum in deep learning (the form of Nesterov momentum used here).
+        momentum in deep learning (Nesterov momentum as a look-ahead step).
+        Bengio, Boulanger-Lewandowski, Pascanu (2013), Advances in optimizing recurrent
+        networks (the change of variables that gives the form used here and in torch).
     """
     base.check_lr(lr)
     base.check_hyper("momentum", momentum, 0, 1)
@@ -82,6 +84,7 @@ def sgd(lr=1e-3, momentum=0.0, nesterov=False, dampening=0.0, weight_decay=0.0):
         eta = like(lr_at(lr, state.t), dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
         if not use_momentum:
+            # eq. sgd-step with d_t = g_t: plain gradient descent
             return -eta * g, SGDState(state.t + 1, state.b)
         beta = like(momentum, dtype)
         # eq. sgd-buffer: torch starts the buffer at the first gradient itself
