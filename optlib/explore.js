@@ -93,7 +93,7 @@
       const s = series(key, k), n = s.shape[0], pts = [];
       for (let j = 0; j < n; j++) {
         const x = s.values[2 * j], y = s.values[2 * j + 1];
-        if (!isFinite(x) || !isFinite(y)) break;
+        if (!isFinite(x) || !isFinite(y)) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(x), sy(y)]);
       }
       polyline(svg, pts, panel.colors[i], 1.6, clip);
@@ -112,7 +112,7 @@
     all.forEach((v, i) => {
       const pts = [];
       for (let j = 0; j < v.length; j++) {
-        if (!isFinite(v[j])) break;
+        if (!isFinite(v[j])) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(xs[j]), sy(panel.logy ? Math.max(v[j], lo) : v[j])]);
       }
       polyline(svg, pts, panel.colors[i], 1.6, clip);

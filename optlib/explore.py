@@ -273,8 +273,9 @@ class Explorer:
         if panel.ylim is not None:
             return tuple(float(v) for v in panel.ylim)
         rows = np.concatenate([self.data[k].reshape(len(self.grid), -1) for k in panel.keys], 1)
-        finite = np.isfinite(rows).all(axis=1)
-        values = rows[finite] if finite.any() else rows[np.isfinite(rows).any(axis=1)]
+        diverged = [[plotting.first_nan(row) >= 0 for row in self.data[k]] for k in panel.keys]
+        kept = ~np.any(diverged, axis=0)
+        values = rows[kept] if kept.any() else rows
         values = values[np.isfinite(values) & ((values > 0) if panel.logy else True)]
         if values.size == 0:
             return (1e-3, 1.0) if panel.logy else (0.0, 1.0)
@@ -292,41 +293,42 @@ class Explorer:
         return drawing.fig
 
     def widget(self):
-        """Live ipywidgets controls whose figure is recomputed on every change."""
+        """Live ipywidgets controls; the figure is redrawn from a live run while a slider
+        moves (ipywidgets holds back new values until the kernel has answered the last
+        one, so a fast drag never queues more work than the kernel can do)."""
         import ipywidgets as widgets
 
         controls = [
             widgets.SelectionSlider(
                 options=[(_fmt(v), v) for v in s.values],
                 value=s.values[s.default_index],
-                description=rf"\({s.symbol}\)",
-                continuous_update=False,
+                description=rf"\({s.symbol}\)" if _is_maths(s.symbol) else s.text,
+                continuous_update=True,
                 style={"description_width": "initial"},
             )
             for s in self.sliders
         ]
-        out, text = widgets.Output(), widgets.Label()
         drawing = _Drawing(self)
+        width, height = drawing.css_size
+        layer = {"grid_area": "1 / 1", "width": f"{width}px", "max_width": "100%"}
+        background = widgets.Image(
+            value=drawing.background, format="png", layout=widgets.Layout(**layer)
+        )
+        data = widgets.Image(format="png", layout=widgets.Layout(**layer))
+        figure = widgets.GridBox([background, data], layout=widgets.Layout(width=f"{width}px"))
+        text = widgets.Label()
 
         def redraw(_change=None):
             setting = self.live(
                 **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
             )
-            png = drawing.png(setting)
-            # set the Output's content directly: one state update, with or without a kernel
-            out.outputs = (
-                {
-                    "output_type": "display_data",
-                    "metadata": {},
-                    "data": {"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"},
-                },
-            )
+            data.value = drawing.layer(setting)
             text.value = self.readout(setting) if self.readout else ""
 
         for control in controls:
             control.observe(redraw, names="value")
         redraw()
-        return widgets.VBox([widgets.HBox(controls), out, text])
+        return widgets.VBox([widgets.HBox(controls), figure, text])
 
     # -- the web view (the book's site) ------------------------------------------
     def _spec(self):
@@ -438,26 +440,33 @@ _CSS = (
 )
 
 
-class _Drawing:
-    """The Jupyter view's figure, kept between slider moves.
+def _is_maths(symbol):
+    """Whether a slider's symbol is TeX (typeset as maths) or words (shown as text)."""
+    return "\\" in symbol or "_" in symbol or "^" in symbol or len(symbol) <= 2
 
-    Axes, labels and contours are drawn once and cached as a bitmap; a slider move
-    removes the old data artists, draws the new ones over the cached background
-    (matplotlib's blitting) and encodes the bitmap as PNG. The axes' limits are fixed
-    (problem bounds, :meth:`Explorer.ylim`), so the background never goes stale.
+
+class _Drawing:
+    """The Jupyter view's figure in two layers, at twice the screen's pixel density.
+
+    Everything that does not depend on the sliders (axes, labels, contours, legends)
+    is drawn once into ``background``; a slider move draws only the data, over a
+    transparent copy of the same canvas (matplotlib's blitting), and the browser lays
+    that ``layer`` over the background. The layout is computed once, for the default
+    setting, then frozen, so the background never goes stale.
     """
 
-    def __init__(self, explorer, dpi=80):
+    SCALE = 2  # pixels per CSS pixel: sharp on high-density screens
+
+    def __init__(self, explorer, dpi=96):
         import matplotlib.pyplot as plt
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         self.panels = explorer.panels
         fig, axes = plotting.figure(
-            ncols=len(self.panels), width=4.0, height=3.2, squeeze=False, layout=None, dpi=dpi
+            ncols=len(self.panels), width=3.6, height=3.0, squeeze=False, dpi=dpi * self.SCALE
         )
         plt.close(fig)  # shown through the widget only, never by pyplot
         self.fig, self.axes, self.canvas = fig, axes.ravel(), FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.85, wspace=0.35)
         for ax, panel in zip(self.axes, self.panels, strict=True):
             if panel.kind == "paths":
                 plotting.contour(ax, panel.problem)
@@ -472,12 +481,39 @@ class _Drawing:
             ax.set_title(panel.title, fontsize=10)
         if explorer.title:
             fig.suptitle(explorer.title, fontsize=11)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(fig.bbox)
+        # lay out (labels inside the image) and place the legends for the default setting
         self.artists = []
+        self.draw(explorer.setting(), legend=True)
+        self.canvas.draw()
+        fig.set_layout_engine("none")
+        for ax in self.axes:
+            if ax.get_legend() is not None:
+                box = ax.get_legend().get_window_extent().transformed(ax.transAxes.inverted())
+                ax.get_legend().set_loc((box.x0, box.y0))  # "best" no longer moves
+        for artist in self.artists:
+            if artist is not getattr(artist.axes, "legend_", None):
+                artist.remove()
+        self.artists = []
+        self.canvas.draw()
+        self.background = self._png()
+        # the same canvas with nothing but transparency, to draw the data on
+        static = [a for ax in self.axes for a in ax.get_children()] + [fig.patch, *fig.texts]
+        shown = [a.get_visible() for a in static]
+        for a in static:
+            a.set_visible(False)
+        self.canvas.draw()
+        self.blank = self.canvas.copy_from_bbox(fig.bbox)
+        for a, visible in zip(static, shown, strict=True):
+            a.set_visible(visible)
 
-    def draw(self, setting):
-        """Replace the data artists by those of ``setting`` (drawn by ``png``/savefig)."""
+    @property
+    def css_size(self):
+        """The figure's size on screen, in CSS pixels."""
+        width, height = self.canvas.get_width_height()
+        return width // self.SCALE, height // self.SCALE
+
+    def draw(self, setting, legend=False):
+        """Replace the data artists by those of ``setting`` (drawn by ``layer``/savefig)."""
         for artist in self.artists:
             artist.remove()
         self.artists = []
@@ -485,7 +521,7 @@ class _Drawing:
             before = set(ax.get_children())
             data, labels = [setting[k] for k in panel.keys], list(panel.labels)
             if panel.kind == "paths":
-                plotting.plot_paths(ax, data, labels)
+                plotting.plot_paths(ax, data, labels, legend=legend)
             else:
                 plotting.plot_curves(
                     ax,
@@ -495,19 +531,21 @@ class _Drawing:
                     logy=panel.logy,
                     xlabel=panel.xlabel,
                     ylabel=panel.ylabel,
+                    legend=legend,
                 )
             self.artists += [a for a in ax.get_children() if a not in before]
-        for artist in self.artists:
-            artist.set_animated(True)  # left out of the cached background
 
-    def png(self, setting):
-        """The figure of ``setting`` as PNG bytes: cached background plus new data."""
-        from PIL import Image
-
+    def layer(self, setting):
+        """The data of ``setting`` as a PNG with a transparent background."""
         self.draw(setting)
-        self.canvas.restore_region(self.background)
+        self.canvas.restore_region(self.blank)
         for artist in self.artists:
             artist.axes.draw_artist(artist)
+        return self._png()
+
+    def _png(self):
+        from PIL import Image
+
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
         out = io.BytesIO()

@@ -29,6 +29,7 @@ __all__ = [
     "small_multiples",
     "jshtml",
     "first_nan",
+    "first_finite",
 ]
 
 # One palette for the book (matplotlib's tab10), shared with the explorers' web view.
@@ -109,12 +110,22 @@ def contour(ax, problem, levels=14):
 
 
 def first_nan(values):
-    """Index of the first step whose value is not finite, or -1: where a run diverged.
+    """Index of the first step whose value is not finite after a finite one, or -1:
+    where a run diverged.
 
-    ``values`` has the steps on axis 0; any further axes are reduced."""
-    values = np.asarray(values)
-    bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
-    return int(np.argmax(bad)) if bad.any() else -1
+    ``values`` has the steps on axis 0; any further axes are reduced. A series may
+    start undefined (NaN before its first value, as a rate is before the first
+    gradient): those leading steps are not a divergence."""
+    finite = np.isfinite(np.asarray(values).reshape(len(values), -1)).all(axis=1)
+    start = first_finite(values)
+    bad = ~finite[start:]
+    return start + int(np.argmax(bad)) if start < len(finite) and bad.any() else -1
+
+
+def first_finite(values):
+    """Index of the first step whose value is finite (``len(values)`` if none)."""
+    finite = np.isfinite(np.asarray(values).reshape(len(values), -1)).all(axis=1)
+    return int(np.argmax(finite)) if finite.any() else len(finite)
 
 
 def _mark_divergence(ax, x, y, step, color):
@@ -130,7 +141,7 @@ def _mark_divergence(ax, x, y, step, color):
     )
 
 
-def plot_paths(ax, paths, labels, colors=None):
+def plot_paths(ax, paths, labels, colors=None, legend=True):
     """Trajectories ``(steps + 1, 2)`` on ``ax``; a diverged one ends in a marked x.
 
     ``paths`` are arrays as ``optlib.run`` records them (NaN after divergence).
@@ -139,30 +150,35 @@ def plot_paths(ax, paths, labels, colors=None):
         color = (colors or COLORS)[i % len(COLORS)]
         path = np.asarray(path)
         k = first_nan(path)
-        good = path if k < 0 else path[:k]
+        good = path[first_finite(path) : None if k < 0 else k]
+        if not len(good):
+            continue
         ax.plot(good[:, 0], good[:, 1], color=color, lw=1.4, label=label, zorder=2)
         ax.plot(*good[0], marker="o", color=color, ms=4, zorder=3)
         if k >= 0:
             _mark_divergence(ax, *good[-1], k, color)
-    if any(labels):
+    if legend and any(labels):
         ax.legend(loc="best", fontsize=8)
 
 
-def plot_curves(ax, curves, labels, x=None, logy=False, xlabel="step $t$", ylabel="", colors=None):
-    """Curves over steps (or over ``x``); a diverged one ends in a marked x."""
+def plot_curves(
+    ax, curves, labels, x=None, logy=False, xlabel="step $t$", ylabel="", colors=None, legend=True
+):
+    """Curves over steps (or over ``x``); a diverged one ends in a marked x. A curve
+    that starts undefined (NaN) is drawn from its first finite value."""
     for i, (y, label) in enumerate(zip(curves, labels, strict=True)):
         color = (colors or COLORS)[i % len(COLORS)]
         y = np.asarray(y, dtype=float)
         xs = np.arange(len(y)) if x is None else np.asarray(x)
         k = first_nan(y)
-        stop = len(y) if k < 0 else k
-        ax.plot(xs[:stop], y[:stop], color=color, lw=1.4, label=label)
-        if k >= 0 and stop > 0:
+        start, stop = first_finite(y), len(y) if k < 0 else k
+        ax.plot(xs[start:stop], y[start:stop], color=color, lw=1.4, label=label)
+        if k >= 0:
             _mark_divergence(ax, xs[stop - 1], y[stop - 1], k, color)
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel)
-    if any(labels):
+    if legend and any(labels):
         ax.legend(loc="best", fontsize=8)
 
 

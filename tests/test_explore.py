@@ -1,6 +1,5 @@
 """The explorer: precomputed settings equal live runs; the web view is self-contained."""
 
-import base64
 import json
 import re
 
@@ -74,31 +73,94 @@ def test_mime_bundle_has_both_views(explorer):
 
 def test_live_widget_recomputes_when_a_slider_moves(explorer):
     box = explorer.widget()
-    controls, out, text = box.children[0].children, box.children[1], box.children[2]
-    before = text.value
-    controls[0].value = 0.01
+    controls, figure, text = box.children
+    background, data = figure.children
+    before, drawn = text.value, data.value
+    controls.children[0].value = 0.01
     assert text.value != before
     assert text.value == f"final loss {explorer.setting(lr=0.01)['loss'][-1]:.3g}"
-    assert out.outputs, "the figure was not drawn"
+    assert data.value != drawn, "the figure was not redrawn"
+    assert controls.children[0].continuous_update, "the figure must follow a drag"
+
+
+def composite(background, layer):
+    import io
+
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(png)).convert("RGBA") for png in (background, layer)]
+    return Image.alpha_composite(*images)
 
 
 def test_live_figure_after_a_move_is_the_figure_drawn_afresh(explorer):
-    """The cached background plus the redrawn data equals a figure drawn from scratch
-    (up to the few pixels where the start marker and the star overlap differently)."""
+    """The background plus the data layer, as the browser lays them, equals a figure
+    drawn from scratch (up to the few pixels where the start marker and the star
+    overlap differently)."""
     import io
 
     from PIL import Image
 
     box = explorer.widget()
-    controls, out = box.children[0].children, box.children[1]
+    controls, figure = box.children[0].children, box.children[1]
     controls[0].value, controls[1].value = 0.15, 0.9  # far from the default setting
-    live = Image.open(io.BytesIO(base64.b64decode(out.outputs[0]["data"]["image/png"])))
+    live = composite(*(image.value for image in figure.children))
     fresh = io.BytesIO()
-    explorer.figure(explorer.live(lr=0.15, beta=0.9)).savefig(fresh, format="png", dpi=80)
+    explorer.figure(explorer.live(lr=0.15, beta=0.9)).savefig(fresh, format="png")
     a, b = (np.asarray(im.convert("RGB"), float) for im in (live, Image.open(fresh)))
     assert a.shape == b.shape
     differ = np.abs(a - b).max(axis=-1) > 40
     assert differ.mean() < 0.002, f"{differ.mean():.2%} of the pixels differ"
+
+
+def test_live_figure_is_sharp_and_keeps_its_labels_inside(explorer):
+    """Drawn at twice the CSS size (high-density screens), every axis label and tick
+    label inside the image."""
+    from optlib.explore import _Drawing
+
+    drawing = _Drawing(explorer)
+    width, height = drawing.canvas.get_width_height()
+    assert (width, height) == tuple(2 * n for n in drawing.css_size)
+    box = drawing.fig.bbox
+    renderer = drawing.canvas.get_renderer()
+    for ax in drawing.axes:
+        lo, hi = sorted(ax.get_ylim())
+        ticks = [t.label1 for t in ax.yaxis.get_major_ticks() if lo <= t.get_loc() <= hi]
+        for label in [ax.xaxis.label, ax.yaxis.label, *ticks]:
+            extent = label.get_window_extent(renderer)
+            if label.get_text():
+                assert box.x0 <= extent.x0 and extent.x1 <= box.x1, label.get_text()
+                assert box.y0 <= extent.y0 and extent.y1 <= box.y1, label.get_text()
+
+
+def test_a_series_that_starts_undefined_is_drawn_not_called_diverged():
+    """A rate is NaN before the first gradient: that is not divergence, and the curve
+    is drawn from its first value, in both views."""
+    from optlib import plotting
+
+    late = np.array([np.nan, np.nan, 1.0, 0.5, 0.25])
+    assert plotting.first_nan(late) == -1 and plotting.first_finite(late) == 2
+    assert plotting.first_nan(np.array([np.nan, 1.0, np.nan])) == 2
+    assert plotting.first_nan(np.array([1.0, 2.0, np.inf, np.nan])) == 2
+
+    def rate(c):
+        y = np.tile(c, (1, 5)) / np.arange(1.0, 6.0)
+        y[:, 0] = np.nan
+        return {"y": y}
+
+    ex = Explorer([Slider("c", "c", [1.0, 2.0])], rate, [curves(["y"], ["rate"])])
+    assert ex.ylim(ex.panels[0]) == pytest.approx((0.2 - 0.04, 1.0 + 0.04))  # rows kept
+    spec = re.search(r"\(document.getElementById\([^)]*\), (.*)\);", ex.html()).group(1)
+    spec = json.loads(spec)
+    assert spec["diverged"]["y"] == [-1, -1]
+    line = ex.figure(ex.setting()).axes[0].get_lines()[0]
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+
+
+def test_words_are_words_and_symbols_are_maths():
+    from optlib.explore import _is_maths
+
+    assert _is_maths(r"\eta") and _is_maths(r"\beta_1") and _is_maths("p") and _is_maths("T_0")
+    assert not _is_maths("rare density") and not _is_maths("seed")
 
 
 def test_curves_keep_the_grids_range_without_diverged_runs():

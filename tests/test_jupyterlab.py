@@ -1,0 +1,252 @@
+"""The Jupyter edition, checked the way a reader uses it.
+
+JupyterLab from the book's environment serves a copy of ``book/`` (made under
+``_build/jupyterlab/``, so a chapter finds the repository above it as it does in place)
+and headless Chromium opens every chapter of the table of contents, as a reader would:
+
+- Run All: no cell fails, and every ``{eval}`` number in the prose evaluates;
+- the rendered prose shows no raw MyST (roles, directive options, label targets);
+- every explorer: its first slider moves a few steps, and the figure changes each time
+  (how long each change takes is recorded, not asserted: machines are noisy);
+- save, shut the kernel down, reopen: every explorer is drawn again from the widget state
+  saved in the notebook, and no "Error displaying widget" shows.
+
+What it measured (Run All time, median slider latency per explorer) is written to
+``_build/jupyterlab/report.json``, with a screenshot of each chapter beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from test_notebooks import toc_files
+from test_site import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "_build" / "jupyterlab"
+TOKEN = uuid.uuid4().hex
+CHAPTERS = [f"{Path(e).name}.ipynb" for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
+SETTINGS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+# what MyST source looks like when a renderer did not understand it
+RAW_MYST = re.compile(
+    r"\{(?:glue|eval|cite|ref|eq|numref|exercise|solution|doc)[}:]|^:(?:label|class):"
+    r"|^\([\w-]+\)=\s*$|^```",
+    re.M,
+)
+
+# in the page: the chapter's explorers (an output holding sliders and a figure)
+EXPLORERS = """() => [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+    o => o.querySelector('.widget-hslider') && o.querySelector('img.widget-image'))"""
+
+RUN_FINISHED = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  return panel.content.widgets.filter(c => c.model.type === 'code')
+    .every(c => c.model.executionCount !== null);
+}"""
+
+REPORT = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = panel.content.widgets;
+  const errors = [];
+  const evalErrors = [];
+  const prose = [];
+  cells.forEach((c, i) => {
+    if (c.model.type === 'code') {
+      for (const o of c.model.outputs.toJSON()) {
+        if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+      }
+    } else if (c.model.type === 'markdown') {
+      for (const e of (c.model.getMetadata('user_expressions') || [])) {
+        if (!e.result || e.result.status !== 'ok') evalErrors.push(`cell ${i}: ${e.expression}`);
+      }
+      const shown = c.node.querySelector('.jp-RenderedMySTMarkdown, .jp-MarkdownOutput');
+      prose.push(shown ? shown.innerText : '');
+    }
+  });
+  return {errors, evalErrors, prose: prose.join('\\n')};
+}"""
+
+# resolves with the time from the next key press to a new figure in explorer i
+LATENCY = """(i) => {
+  const box = (EXPLORERS)()[i];
+  const figure = () => [...box.querySelectorAll('img.widget-image')].pop();  // the data layer
+  const before = figure().src;
+  window.__latency = new Promise(resolve => {
+    let t0 = null;
+    document.addEventListener('keydown', () => { t0 = performance.now(); },
+                              {capture: true, once: true});
+    const seen = new MutationObserver(() => {
+      const img = figure();
+      if (t0 !== null && img && img.src !== before) {
+        seen.disconnect();
+        resolve(performance.now() - t0);
+      }
+    });
+    seen.observe(box, {subtree: true, childList: true, attributes: true});
+    setTimeout(() => { seen.disconnect(); resolve(null); }, 20000);
+  });
+}""".replace("EXPLORERS", EXPLORERS)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on localhost over a fresh copy of the chapters, with its own user
+    settings and workspace directories (a reader's own settings must not matter)."""
+    assert SETTINGS.exists(), (
+        f"{SETTINGS} is missing: `make setup` installs the book's JupyterLab settings "
+        "(widget state saved with the notebook)"
+    )
+    shutil.rmtree(WORK, ignore_errors=True)
+    shutil.copytree(ROOT / "book", WORK / "book")
+    home = tmp_path_factory.mktemp("jupyter")
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={WORK}",
+            "--LabApp.expose_app_in_browser=True",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("JupyterLab did not start")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield url, browser
+        browser.close()
+    process.terminate()
+    process.wait(timeout=30)
+    (WORK / "report.json").write_text(json.dumps(MEASURED, indent=1) + "\n")
+
+
+MEASURED = {}
+
+
+def shut_down_kernels(url):
+    request = urllib.request.Request(f"{url}/api/sessions?token={TOKEN}")
+    for session in json.loads(urllib.request.urlopen(request, timeout=10).read()):
+        urllib.request.urlopen(
+            urllib.request.Request(
+                f"{url}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE"
+            ),
+            timeout=30,
+        )
+
+
+def open_chapter(browser, url, name):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{url}/lab/tree/book/{name}?token={TOKEN}")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.isReady",
+        timeout=90_000,
+    )
+    return page
+
+
+@pytest.mark.parametrize("name", CHAPTERS, ids=lambda n: Path(n).stem)
+def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
+    url, browser = lab
+    page = open_chapter(browser, url, name)
+    started = time.perf_counter()
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(500)
+    page.wait_for_function(RUN_FINISHED, timeout=300_000, polling=200)
+    run_all = time.perf_counter() - started
+    page.wait_for_timeout(1000)  # markdown cells evaluate their {eval} roles after the code
+    report = page.evaluate(REPORT)
+    assert not report["errors"], f"{name}: cells failed: {report['errors']}"
+    assert not report["evalErrors"], f"{name}: prose numbers failed: {report['evalErrors']}"
+    raw = sorted({m.group(0) for m in RAW_MYST.finditer(report["prose"])})
+    assert not raw, f"{name}: raw MyST shows in the prose: {raw}"
+
+    latencies = []
+    n = page.evaluate(f"() => ({EXPLORERS})().length")
+    for i in range(n):
+        handle = page.locator(".widget-hslider .noUi-handle").nth(
+            page.evaluate(
+                f"(i) => [...document.querySelectorAll('.widget-hslider .noUi-handle')]"
+                f".indexOf(({EXPLORERS})()[i].querySelector('.widget-hslider .noUi-handle'))",
+                i,
+            )
+        )
+        handle.scroll_into_view_if_needed()
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        moves = []
+        for k in range(5):
+            key = "ArrowLeft" if (k % 2 == 0) == at_end else "ArrowRight"
+            page.evaluate(LATENCY, i)
+            handle.focus()
+            page.keyboard.press(key)
+            moves.append(page.evaluate("window.__latency"))
+        assert None not in moves, f"{name}: explorer {i + 1}'s figure did not follow its slider"
+        latencies.append(sorted(moves)[len(moves) // 2])
+    page.screenshot(path=str(WORK / f"{Path(name).stem}.png"))
+
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+    )
+    page.close()
+    shut_down_kernels(url)
+    page = open_chapter(browser, url, name)
+    page.wait_for_timeout(3000)
+    text = page.evaluate("() => document.querySelector('.jp-Notebook').innerText")
+    drawn = page.evaluate(f"() => ({EXPLORERS})().length")
+    page.screenshot(path=str(WORK / f"{Path(name).stem}-reopened.png"))
+    page.close()
+    shut_down_kernels(url)
+    assert "Error displaying widget" not in text, f"{name}: reopened with widget errors"
+    assert drawn == n, f"{name}: reopened with {drawn} of its {n} explorers drawn"
+    MEASURED[name] = {
+        "run_all_s": round(run_all, 2),
+        "explorers": n,
+        "median_slider_latency_ms": [round(x, 1) for x in latencies],
+    }
