@@ -24,6 +24,7 @@ PAGES = NOTEBOOKS + sorted((ROOT / "book").glob("*.md"))
 
 GLUE_CALL = re.compile(r"""\bglue\(\s*(?:f?["'])([A-Za-z_][\w]*)["']""")
 GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([A-Za-z_][\w]*)")
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
 
 
 def cells(path, kind=None):
@@ -41,6 +42,31 @@ def test_every_glued_value_is_used_and_every_used_value_glued(path):
     used = {m for c in cells(path, "markdown") for m in GLUE_ROLE.findall(source(c))}
     assert not used - glued, f"{path.name}: the prose uses values no cell glues: {used - glued}"
     assert not glued - used, f"{path.name}: glued but never shown: {glued - used}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_number_in_the_prose_is_computed_before_it_is_shown(path):
+    """``{eval}`name``` shows a value computed by the chapter in both editions: on the
+    site (MyST-NB executes the chapter inline) and in JupyterLab (jupyterlab-myst asks
+    the kernel when the cell renders). Both evaluate a markdown cell where it stands, so
+    the name must be bound by a code cell above it; and every ``*_text`` string a
+    chapter formats for its prose must be shown."""
+    bound, shown = set(), set()
+    for i, cell in enumerate(cells(path)):
+        if cell["cell_type"] == "code":
+            bound |= bound_names(source(cell))
+        elif cell["cell_type"] == "markdown":
+            for name in EVAL_ROLE.findall(source(cell)):
+                assert re.fullmatch(r"[A-Za-z_]\w*", name), (
+                    f"{path.name} cell {i}: {{eval}}`{name}` must name a variable "
+                    "(format the number into a string in code: name_text = format(x, '.3f'))"
+                )
+                assert name in bound, (
+                    f"{path.name} cell {i} shows {name!r} before any code cell computes it"
+                )
+                shown.add(name)
+    unused = {n for n in bound if n.endswith("_text")} - shown
+    assert not unused, f"{path.name}: formatted for the prose but never shown: {unused}"
 
 
 # names a check may use without them counting as "outside the cell"
