@@ -35,8 +35,9 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
 
     As p -> infinity, v_t^(1/p) -> max(beta2 * u_{t-1}, |g_t|), AdaMax's u_t. The
     state keeps u_t = v_t^(1/p) and updates it in a form that cannot overflow for
-    large p. Like AdaMax's u, v_t is not bias-corrected. At p = 2 this is Adam without
-    the correction of v.
+    large p. Like AdaMax's u, v_t is not bias-corrected. At p = 2 this is not Adam: it
+    is Adam with beta2 replaced by beta2^2 and v left uncorrected (so the first step is
+    eta / sqrt(1 - beta2^2), about 22.4 eta with the defaults).
 
     Example:
         >>> import numpy as np, optlib

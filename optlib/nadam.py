@@ -98,6 +98,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         c_g = like(-(1.0 - mu) / (1.0 - mu_prod), dtype)
         c_m = like(-mu_next / (1.0 - mu_prod * mu_next), dtype)
         step = eta * c_g * g / denom + eta * c_m * m / denom
+
         mu_prod = float(mu_prod) if np.ndim(mu_prod) == 0 else mu_prod
         return step, NAdamState(t, m, v, mu_prod)
 

@@ -15,6 +15,20 @@ import re
 
 __all__ = ["equation_lines", "source"]
 
+_COMPOUND = re.compile(r"(if|elif|else|for|while|with|try|except|finally|def|class)\b")
+
+
+def _continues(line, comment):
+    """Whether ``line`` still belongs to the code block under the tag ``comment``."""
+    text = line.strip()
+    indent = len(line) - len(line.lstrip())
+    return (
+        bool(text)
+        and not text.startswith("#")
+        and indent == len(comment) - len(comment.lstrip())
+        and not _COMPOUND.match(text)
+    )
+
 
 def source(obj):
     """The source text of a function or module (for the factories, the module
@@ -26,8 +40,9 @@ def source(obj):
 def equation_lines(obj, *tags):
     """The code lines tagged ``# eq. TAG`` in ``obj``'s module, as one string.
 
-    For each tag: the tagged comment line and the code statement under it (or
-    the code line itself when the tag is a trailing comment). Raises
+    For each tag: the tagged comment and the block of code under it, up to the
+    next comment, blank line, change of indentation or compound statement (or the
+    code line itself when the tag is a trailing comment). Raises
     ``ValueError`` naming a tag that occurs nowhere, so a chapter cannot cite an
     equation the code no longer marks.
     """
@@ -44,5 +59,8 @@ def equation_lines(obj, *tags):
             j = i
             while lines[j].lstrip().startswith("#"):  # a comment above: take the code under it
                 j += 1
+            if j > i:
+                while j + 1 < len(lines) and _continues(lines[j + 1], lines[i]):
+                    j += 1
             blocks.append("\n".join(line.strip() for line in lines[i : j + 1]))
     return "\n\n".join(dict.fromkeys(blocks))

@@ -46,3 +46,14 @@ def test_unknown_tag_is_an_error_naming_it():
         equation_lines(optlib.adam, "no-such-eq")
     with pytest.raises(ValueError, match="tags"):
         equation_lines(optlib.adam)
+
+
+def test_a_tag_shows_the_whole_block_under_it_and_no_more():
+    """Under a tag comment: every statement of the block (NAdam's mu_t and mu_{t+1}),
+    up to the next comment, blank line or compound statement."""
+    mu = equation_lines(optlib.nadam, "nadam-mu")
+    assert "mu_next = " in mu and "mu_prod = state.mu_prod" in mu and "m = " not in mu
+    moments = equation_lines(optlib.nadam, "adam-m")
+    assert "m = b1 * state.m" in moments and "v = b2 * state.v" in moments
+    assert "return" not in equation_lines(optlib.nadam, "nadam-mbar")
+    assert "if centered" not in equation_lines(optlib.rmsprop, "rmsprop-v")
