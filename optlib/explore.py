@@ -46,6 +46,7 @@ import itertools
 import json
 import math
 import os
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -442,7 +443,8 @@ _CSS = (
 
 def _is_maths(symbol):
     """Whether a slider's symbol is TeX (typeset as maths) or words (shown as text)."""
-    return "\\" in symbol or "_" in symbol or "^" in symbol or len(symbol) <= 2
+    one_letter = re.fullmatch(r"\w([_^](\w|\{[^}]*\}))?", symbol)
+    return "\\" in symbol or bool(one_letter) or len(symbol) <= 2
 
 
 class _Drawing:

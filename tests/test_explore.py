@@ -160,7 +160,8 @@ def test_words_are_words_and_symbols_are_maths():
     from optlib.explore import _is_maths
 
     assert _is_maths(r"\eta") and _is_maths(r"\beta_1") and _is_maths("p") and _is_maths("T_0")
-    assert not _is_maths("rare density") and not _is_maths("seed")
+    assert _is_maths("v₀") and _is_maths("T_{mult}")
+    assert not _is_maths("rare density") and not _is_maths("seed") and not _is_maths("T_mult")
 
 
 def test_curves_keep_the_grids_range_without_diverged_runs():
