@@ -28,8 +28,8 @@ of arrays whose first axis is K, so a whole grid runs in one vectorised
     )
 
 Displayed in a notebook it is ONE output with two renderings: an ipywidgets
-view (``SelectionSlider`` per slider, the figure recomputed live with ``compute``
-at K = 1 when a slider moves) that Jupyter shows, and a self-contained HTML view
+view (``SelectionSlider`` per slider; the kernel redraws the figure from the grid
+while a slider moves) that Jupyter shows, and a self-contained HTML view
 (the grid's results embedded as float32 data, drawn as SVG by inline
 JavaScript, ``<input type=range>`` sliders) that the book's site shows, since
 ``_config.yml`` ranks ``text/html`` above the widget MIME type. Nothing is loaded
@@ -41,13 +41,14 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import itertools
 import json
 import math
 import os
 import re
+import struct
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,7 +177,8 @@ def curves(keys, labels=None, xlabel="step t", ylabel="", logy=False, title="", 
 
 
 class Explorer:
-    """An experiment with sliders: precomputed over the grid, live in Jupyter.
+    """An experiment with sliders: computed over the grid in one batch, checked against
+    live runs, drawn by the kernel in Jupyter and by inline JavaScript on the web.
 
     ``readout`` (optional) maps one setting's data (a dict of arrays without the
     K axis) to a line of text shown under the panels, e.g. the final loss.
@@ -241,7 +243,7 @@ class Explorer:
         return {key: value[k] for key, value in self.data.items()}
 
     def live(self, **values):
-        """Compute one setting afresh (K = 1), as the Jupyter view does."""
+        """Compute one setting afresh (K = 1): what ``check_live`` compares the grid with."""
         columns = {s.name: np.array([[float(values.get(s.name, s.default))]]) for s in self.sliders}
         return {key: value[0] for key, value in self._run(columns, 1).items()}
 
@@ -294,9 +296,11 @@ class Explorer:
         return drawing.fig
 
     def widget(self):
-        """Live ipywidgets controls; the figure is redrawn from a live run while a slider
-        moves (ipywidgets holds back new values until the kernel has answered the last
-        one, so a fast drag never queues more work than the kernel can do)."""
+        """Live ipywidgets controls; the figure is redrawn while a slider moves (ipywidgets
+        holds back new values until the kernel has answered the last one, so a fast drag
+        never queues more work than the kernel can do). The data of a setting is the
+        grid's row, computed in the kernel when the cell ran and checked against a live
+        run (``check_live``): the same data the web view draws."""
         import ipywidgets as widgets
 
         controls = [
@@ -320,7 +324,7 @@ class Explorer:
         text = widgets.Label()
 
         def redraw(_change=None):
-            setting = self.live(
+            setting = self.setting(
                 **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
             )
             data.value = drawing.layer(setting)
@@ -546,10 +550,22 @@ class _Drawing:
         return self._png()
 
     def _png(self):
-        from PIL import Image
-
+        """The canvas as a PNG: unfiltered rows, fast zlib (the data layer is mostly
+        transparent, which this compresses at several times PIL's speed)."""
         width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
-        out = io.BytesIO()
-        image.save(out, format="png", compress_level=1)
-        return out.getvalue()
+        rows = np.zeros((height, 4 * width + 1), np.uint8)  # a 0 byte per row: no filter
+        rows[:, 1:] = np.asarray(self.canvas.buffer_rgba()).reshape(height, -1)
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+        return b"\x89PNG\r\n\x1a\n" + b"".join(
+            _chunk(kind, data)
+            for kind, data in [
+                (b"IHDR", header),
+                (b"IDAT", zlib.compress(rows.tobytes(), 1)),
+                (b"IEND", b""),
+            ]
+        )
+
+
+def _chunk(kind, data):
+    """One PNG chunk: length, type, data, CRC."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
