@@ -40,6 +40,7 @@ drawn up to the divergence and marked "diverged at step k".
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import itertools
 import json
@@ -146,9 +147,12 @@ class Panel(NamedTuple):
     ylim: object = None
 
 
-def paths(problem, keys, labels=None, title=""):
+def paths(problem, keys, labels=None, title="", bounds=None):
     """2-D trajectories over the problem's contours. Each key's data has shape
-    ``(K, steps + 1, 2)`` (``record.params.swapaxes(0, 1)``)."""
+    ``(K, steps + 1, 2)`` (``record.params.swapaxes(0, 1)``). ``bounds``
+    (``((x0, x1), (y0, y1))``) zooms in on part of the problem's plotting box."""
+    if bounds is not None:
+        problem = dataclasses.replace(problem, bounds=tuple(tuple(map(float, b)) for b in bounds))
     if problem.bounds is None:
         raise ValueError(
             f"problem {problem.name!r} has no plotting bounds: paths need a 2-D problem"
@@ -367,8 +371,9 @@ class Explorer:
                     for seg in plotting.contour_lines(p.problem)
                 ]
                 entry["xlim"], entry["ylim"] = list(p.problem.bounds[0]), list(p.problem.bounds[1])
-                m = p.problem.minimizer
-                entry["minimizer"] = None if m is None else [float(m[0]), float(m[1])]
+                m, (bx, by) = p.problem.minimizer, p.problem.bounds
+                inside = m is not None and bx[0] <= m[0] <= bx[1] and by[0] <= m[1] <= by[1]
+                entry["minimizer"] = [float(m[0]), float(m[1])] if inside else None
             else:
                 entry["ylim"] = list(self.ylim(p))
                 if p.x is not None:
