@@ -13,7 +13,12 @@ the parameters, so no autodiff is involved) in float64. The three coordinates'
 gradients are of size 1e-6, 1e-2 and 1, so where epsilon sits shows. Writes
 ``optax_keras.npz`` (one trajectory per run) and ``optax_keras.json`` (versions, the
 constructor calls, and each library's defaults); ``tests/test_optax_keras.py`` checks
-the book's table against them.
+the book's table against them. The ``keras_*_wd`` runs repeat Keras's SGD (momentum),
+AdaGrad, RMSprop, AdaDelta, Adam and NAdam with ``weight_decay=WD``: the book's claim
+that Keras decouples weight decay in every optimizer, not only in AdamW.
+
+An existing ``optax_keras.npz`` is compared first: if a run it holds would change
+(e.g. under other versions), nothing is written unless ``--replace`` is given.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import inspect
 import json
 import os
 import platform
+import sys
 from pathlib import Path
 
 os.environ["KERAS_BACKEND"] = "jax"
@@ -38,6 +44,7 @@ STEPS = 25
 SEED = 20261124
 X0 = np.array([0.5, -1.0, 2.0])
 SCALES = np.array([1e-6, 1e-2, 1.0])
+WD = 4e-3  # weight_decay of the keras_*_wd runs (AdamW's default in Keras)
 
 OPTAX = {  # run name -> (optax factory, keyword arguments)
     "optax_sgd_momentum": ("sgd", {"learning_rate": 0.01, "momentum": 0.9}),
@@ -60,6 +67,12 @@ KERAS = {  # run name -> (keras.optimizers class, keyword arguments): Keras's de
     "keras_adamw": ("AdamW", {}),
     "keras_adamax": ("Adamax", {}),
     "keras_nadam": ("Nadam", {}),
+    "keras_sgd_momentum_wd": ("SGD", {"momentum": 0.9, "weight_decay": WD}),
+    "keras_adagrad_wd": ("Adagrad", {"weight_decay": WD}),
+    "keras_rmsprop_wd": ("RMSprop", {"weight_decay": WD}),
+    "keras_adadelta_wd": ("Adadelta", {"weight_decay": WD}),
+    "keras_adam_wd": ("Adam", {"weight_decay": WD}),
+    "keras_nadam_wd": ("Nadam", {"weight_decay": WD}),
 }
 
 
@@ -103,7 +116,17 @@ def keras_defaults(cls):
     return {k: v for k, v in config.items() if isinstance(v, int | float | bool)}
 
 
-def main():
+def changed_runs(runs, path):
+    """The runs of an earlier recording at ``path`` that ``runs`` would change."""
+    if not path.exists():
+        return []
+    old = np.load(path)
+    return [
+        name for name in old.files if name not in runs or not np.array_equal(old[name], runs[name])
+    ]
+
+
+def main(replace=False):
     keras.config.set_floatx("float64")
     grads = gradients()
     runs, meta = {"gradients": grads}, {}
@@ -115,6 +138,9 @@ def main():
         meta[name] = {"call": f"keras.optimizers.{cls}", "kwargs": kwargs}
     for name, trajectory in runs.items():
         assert np.all(np.isfinite(trajectory)), name
+    changed = changed_runs(runs, HERE / "optax_keras.npz")
+    if changed and not replace:
+        sys.exit(f"not written: these recorded runs would change: {changed} (--replace)")
     np.savez(HERE / "optax_keras.npz", **runs)
     info = {
         "recorded": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -138,4 +164,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(replace="--replace" in sys.argv[1:])
