@@ -29,6 +29,7 @@ __all__ = [
     "torch_gap",
     "library_runs",
     "library_gap",
+    "keras_weight_decay",
 ]
 
 
@@ -104,3 +105,16 @@ def library_gap(run, make):
     ours = path(make, lambda x, t: gradients[t - 1], runs["x0"], len(gradients))
     recorded = runs[run]
     return float(np.max(np.abs(ours - recorded) / np.abs(recorded)))
+
+
+def keras_weight_decay(opt, lr, weight_decay):
+    """``opt`` with weight decay applied as Keras 3 applies it in every optimizer (its
+    base optimizer's ``_apply_weight_decay``, before ``update_step``):
+    ``theta <- theta - lr * weight_decay * theta``, with theta from before the step and
+    outside ``opt``'s rule, which sees the gradient alone. Pass ``opt`` without decay."""
+
+    def update(grads, state, params):
+        updates, state = opt.update(grads, state, params)
+        return updates - lr * weight_decay * params, state
+
+    return optlib.Optimizer(opt.init, update)
