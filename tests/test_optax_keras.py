@@ -5,7 +5,8 @@ The recordings (``tests/reference/optax_keras.npz``, made by
 float64) are replayed here with optlib and the switch the book names for each
 library's form, or, where optlib has no switch, with the book's closed form of the
 difference; the torch-form optlib must then miss the recording, so the difference is
-real. Needs neither jax nor Keras.
+real. Needs neither jax nor Keras. The ``keras_*_wd`` recordings check that Keras's
+``weight_decay`` is decoupled in every optimizer, not only in AdamW.
 """
 
 import json
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 import optlib
-from optlib.reference import library_gap, library_runs
+from optlib.reference import keras_weight_decay, library_gap, library_runs
 
 HERE = Path(__file__).parent / "reference"
 RUNS = library_runs()  # the recordings, read by the same helper the chapter uses
@@ -139,3 +140,65 @@ def test_the_libraries_differ_from_pytorchs_defaults():
     }
     for run, opt in torch_forms.items():
         assert library_gap(run, lambda t, opt=opt: opt) > 1e-6, run
+
+
+# Keras's weight_decay in optimizers other than AdamW: run -> (Keras's learning rate, the
+# optlib optimizer of step t that matches the run without decay, given weight_decay=...
+# for PyTorch's L2 form). The switches are those of SAME and of Keras's Adam above.
+WD = INFO["runs"]["keras_adam_wd"]["kwargs"]["weight_decay"]
+KERAS_WD = {
+    "keras_sgd_momentum_wd": (1e-2, lambda t, **wd: optlib.sgd(lr=1e-2, momentum=0.9, **wd)),
+    "keras_adagrad_wd": (
+        1e-3,
+        lambda t, **wd: optlib.adagrad(
+            lr=1e-3, initial_accumulator_value=0.1, eps=1e-7, eps_inside=True, **wd
+        ),
+    ),
+    "keras_rmsprop_wd": (
+        1e-3,
+        lambda t, **wd: optlib.rmsprop(lr=1e-3, rho=0.9, eps=1e-7, eps_inside=True, **wd),
+    ),
+    "keras_adadelta_wd": (1e-3, lambda t, **wd: optlib.adadelta(lr=1e-3, rho=0.95, eps=1e-7, **wd)),
+    "keras_adam_wd": (1e-3, lambda t, **wd: optlib.adam(lr=1e-3, eps=keras_eps(t), **wd)),
+    "keras_nadam_wd": (
+        1e-3,
+        lambda t, **wd: optlib.nadam(lr=1e-3, eps=1e-7, momentum_decay=1.0, **wd),
+    ),
+}
+
+
+def decay_after(opt, lr, weight_decay):
+    """The other order: the step first, then theta <- theta(1 - lr * weight_decay)."""
+
+    def update(grads, state, params):
+        updates, state = opt.update(grads, state, params)
+        return updates - lr * weight_decay * (params + updates), state
+
+    return optlib.Optimizer(opt.init, update)
+
+
+def test_the_weight_decay_runs_are_recorded():
+    assert sorted(KERAS_WD) == sorted(r for r in INFO["runs"] if r.endswith("_wd"))
+    assert all(INFO["runs"][r]["kwargs"]["weight_decay"] == WD for r in KERAS_WD)
+
+
+@pytest.mark.parametrize("run", sorted(KERAS_WD))
+def test_keras_decouples_weight_decay_in_every_optimizer(run):
+    """theta <- theta - eta * omega * theta with the theta from before the step, then the
+    optimizer's own step on the gradient alone; PyTorch's L2 form (omega * theta added
+    to the gradient) and the decay applied after the step both miss."""
+    lr, make = KERAS_WD[run]
+    decoupled = library_gap(run, lambda t: keras_weight_decay(make(t), lr, WD))
+    l2 = library_gap(run, lambda t: make(t, weight_decay=WD))
+    after = library_gap(run, lambda t: decay_after(make(t), lr, WD))
+    assert decoupled < 1e-12, f"{run}: the decoupled form is off by {decoupled:.1e}"
+    assert l2 > 1e-5, f"{run}: the L2 form is within {l2:.1e} (decoupled {decoupled:.1e})"
+    assert after > 1e-11, f"{run}: decay after the step is within {after:.1e}"
+
+
+def test_keras_adam_with_weight_decay_is_adamw():
+    """keras.optimizers.Adam(weight_decay=w) is optlib.adamw, as Keras's AdamW is."""
+    gap_ = library_gap(
+        "keras_adam_wd", lambda t: optlib.adamw(lr=1e-3, eps=keras_eps(t), weight_decay=WD)
+    )
+    assert gap_ < 1e-12, f"keras_adam_wd vs optlib.adamw: {gap_:.1e}"
