@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json
+$(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json jupyterlab/jupyter_server_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ $(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json
 	$(BIN)/python -m ipykernel install --sys-prefix --name optbook --display-name "Python (optbook)"
 	# JupyterLab settings for the book: widget state is saved with a notebook, so a saved
 	# chapter reopens with its explorers drawn (see jupyterlab/overrides.json)
-	mkdir -p $(VENV)/share/jupyter/lab/settings
+	mkdir -p $(VENV)/share/jupyter/lab/settings $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	# jupyterlab-myst's notary never signs a notebook whose prose holds numbers (its trust
+	# flag for Markdown cells is lost in JupyterLab 4.6), so a saved chapter would reopen
+	# untrusted, its explorers as dead HTML: the book keeps Jupyter's own notary
+	cp jupyterlab/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.d/optbook.json
 	touch $(STAMP)
 
 book: setup

@@ -38,6 +38,7 @@ WORK = ROOT / "_build" / "jupyterlab"
 TOKEN = uuid.uuid4().hex
 CHAPTERS = [f"{Path(e).name}.ipynb" for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
 SETTINGS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+SERVER = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "optbook.json"
 
 # what MyST source looks like when a renderer did not understand it
 RAW_MYST = re.compile(
@@ -47,7 +48,8 @@ RAW_MYST = re.compile(
 )
 
 # in the page: the chapter's explorers (an output holding sliders and a figure)
-EXPLORERS = """() => [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+EXPLORERS = """() => [...window.jupyterapp.shell.currentWidget.node
+    .querySelectorAll('.jp-OutputArea-output')].filter(
     o => o.querySelector('.widget-hslider') && o.querySelector('img.widget-image'))"""
 
 RUN_FINISHED = """() => {
@@ -112,10 +114,11 @@ def free_port():
 def lab(tmp_path_factory):
     """JupyterLab on localhost over a fresh copy of the chapters, with its own user
     settings and workspace directories (a reader's own settings must not matter)."""
-    assert SETTINGS.exists(), (
-        f"{SETTINGS} is missing: `make setup` installs the book's JupyterLab settings "
-        "(widget state saved with the notebook)"
-    )
+    for path in (SETTINGS, SERVER):
+        assert path.exists(), (
+            f"{path} is missing: `make setup` installs the book's JupyterLab settings "
+            "(widget state saved with the notebook, Jupyter's own notary)"
+        )
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(ROOT / "book", WORK / "book")
     home = tmp_path_factory.mktemp("jupyter")
@@ -181,7 +184,7 @@ def shut_down_kernels(url):
 
 def open_chapter(browser, url, name):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{url}/lab/tree/book/{name}?token={TOKEN}")
+    page.goto(f"{url}/lab/tree/book/{name}?reset&token={TOKEN}")  # this chapter alone
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
         " && window.jupyterapp.shell.currentWidget.sessionContext"
@@ -210,9 +213,10 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     latencies = []
     n = page.evaluate(f"() => ({EXPLORERS})().length")
     for i in range(n):
-        handle = page.locator(".widget-hslider .noUi-handle").nth(
+        handle = page.locator(".jp-NotebookPanel:visible .widget-hslider .noUi-handle").nth(
             page.evaluate(
-                f"(i) => [...document.querySelectorAll('.widget-hslider .noUi-handle')]"
+                "(i) => [...window.jupyterapp.shell.currentWidget.node"
+                ".querySelectorAll('.widget-hslider .noUi-handle')]"
                 f".indexOf(({EXPLORERS})()[i].querySelector('.widget-hslider .noUi-handle'))",
                 i,
             )
@@ -238,13 +242,15 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     shut_down_kernels(url)
     page = open_chapter(browser, url, name)
     page.wait_for_timeout(3000)
-    text = page.evaluate("() => document.querySelector('.jp-Notebook').innerText")
+    text = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.innerText")
     drawn = page.evaluate(f"() => ({EXPLORERS})().length")
+    names = sorted(set(re.findall(r"\b\w+_text\b", page.evaluate(REPORT)["prose"])))
     page.screenshot(path=str(WORK / f"{Path(name).stem}-reopened.png"))
     page.close()
     shut_down_kernels(url)
     assert "Error displaying widget" not in text, f"{name}: reopened with widget errors"
     assert drawn == n, f"{name}: reopened with {drawn} of its {n} explorers drawn"
+    assert not names, f"{name}: reopened showing names, not numbers: {names}"
     MEASURED[name] = {
         "run_all_s": round(run_all, 2),
         "explorers": n,
