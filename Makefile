@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json jupyterlab/jupyter_server_config.json
+$(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json jupyterlab/jupyter_server_config.json jupyterlab/jupyter_server_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,8 @@ $(STAMP): requirements.txt pyproject.toml jupyterlab/overrides.json jupyterlab/j
 	# flag for Markdown cells is lost in JupyterLab 4.6), so a saved chapter would reopen
 	# untrusted, its explorers as dead HTML: the book keeps Jupyter's own notary
 	cp jupyterlab/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.d/optbook.json
+	# kernel websockets without Nagle's delay (about 40 ms per slider move otherwise)
+	cp jupyterlab/jupyter_server_config.py $(VENV)/etc/jupyter/jupyter_server_config.py
 	touch $(STAMP)
 
 book: setup

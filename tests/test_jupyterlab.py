@@ -39,6 +39,7 @@ TOKEN = uuid.uuid4().hex
 CHAPTERS = [f"{Path(e).name}.ipynb" for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
 SETTINGS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 SERVER = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "optbook.json"
+NO_NAGLE = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.py"
 
 # what MyST source looks like when a renderer did not understand it
 RAW_MYST = re.compile(
@@ -114,7 +115,7 @@ def free_port():
 def lab(tmp_path_factory):
     """JupyterLab on localhost over a fresh copy of the chapters, with its own user
     settings and workspace directories (a reader's own settings must not matter)."""
-    for path in (SETTINGS, SERVER):
+    for path in (SETTINGS, SERVER, NO_NAGLE):
         assert path.exists(), (
             f"{path} is missing: `make setup` installs the book's JupyterLab settings "
             "(widget state saved with the notebook, Jupyter's own notary)"
@@ -241,7 +242,11 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     page.close()
     shut_down_kernels(url)
     page = open_chapter(browser, url, name)
-    page.wait_for_timeout(3000)
+    try:  # the widget manager restores the saved models, then draws them
+        page.wait_for_function(f"() => ({EXPLORERS})().length >= {n}", timeout=30_000)
+    except Exception:
+        pass  # counted below
+    page.wait_for_timeout(1000)
     text = page.evaluate("() => window.jupyterapp.shell.currentWidget.node.innerText")
     drawn = page.evaluate(f"() => ({EXPLORERS})().length")
     names = sorted(set(re.findall(r"\b\w+_text\b", page.evaluate(REPORT)["prose"])))
