@@ -28,9 +28,9 @@ of arrays whose first axis is K, so a whole grid runs in one vectorised
     )
 
 Displayed in a notebook it is ONE output with two renderings: an ipywidgets
-view (``SelectionSlider`` per slider; the kernel redraws the figure from the grid
-while a slider moves) that Jupyter shows, and a self-contained HTML view
-(the grid's results embedded as float32 data, drawn as SVG by inline
+view (``SelectionSlider`` per slider; the kernel draws each setting's figure from
+the grid once, then switches pictures while a slider moves) that Jupyter shows, and a
+self-contained HTML view (the grid's results embedded as float32 data, drawn as SVG by inline
 JavaScript, ``<input type=range>`` sliders) that the book's site shows, since
 ``_config.yml`` ranks ``text/html`` above the widget MIME type. Nothing is loaded
 from another host. Runs that diverged (NaN, as ``optlib.run`` records them) are
@@ -300,11 +300,13 @@ class Explorer:
         return drawing.fig
 
     def widget(self):
-        """Live ipywidgets controls; the figure is redrawn while a slider moves (ipywidgets
+        """Live ipywidgets controls that switch the figure while a slider moves.
+
+        Every setting's data layer is drawn once, when the explorer is shown (a few
+        milliseconds each, from the grid: the data the web view draws, checked against
+        live runs by ``check_live``), so a slider move only sends a picture. ipywidgets
         holds back new values until the kernel has answered the last one, so a fast drag
-        never queues more work than the kernel can do). The data of a setting is the
-        grid's row, computed in the kernel when the cell ran and checked against a live
-        run (``check_live``): the same data the web view draws."""
+        never queues work."""
         import ipywidgets as widgets
 
         controls = [
@@ -318,6 +320,9 @@ class Explorer:
             for s in self.sliders
         ]
         drawing = _Drawing(self)
+        rows = [{key: value[k] for key, value in self.data.items()} for k in range(len(self.grid))]
+        frames = [drawing.layer(row) for row in rows]
+        readouts = [self.readout(row) if self.readout else "" for row in rows]
         width, height = drawing.css_size
         layer = {"grid_area": "1 / 1", "width": f"{width}px", "max_width": "100%"}
         background = widgets.Image(
@@ -328,11 +333,8 @@ class Explorer:
         text = widgets.Label()
 
         def redraw(_change=None):
-            setting = self.setting(
-                **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
-            )
-            data.value = drawing.layer(setting)
-            text.value = self.readout(setting) if self.readout else ""
+            k = self.index(**{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)})
+            data.value, text.value = frames[k], readouts[k]
 
         for control in controls:
             control.observe(redraw, names="value")
