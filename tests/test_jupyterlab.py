@@ -73,8 +73,11 @@ REPORT = """() => {
         if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
       }
     } else if (c.model.type === 'markdown') {
-      for (const e of (c.model.getMetadata('user_expressions') || [])) {
-        if (!e.result || e.result.status !== 'ok') evalErrors.push(`cell ${i}: ${e.expression}`);
+      const results = c.model.getMetadata('user_expressions') || [];
+      const evaluated = new Set(results.filter(e => e.result && e.result.status === 'ok')
+                                       .map(e => e.expression));
+      for (const m of c.model.sharedModel.getSource().matchAll(/\\{eval\\}`([^`]*)`/g)) {
+        if (!evaluated.has(m[1])) evalErrors.push(`cell ${i}: ${m[1]}`);
       }
       const shown = c.node.querySelector('.jp-RenderedMySTMarkdown, .jp-MarkdownOutput');
       prose.push(shown ? shown.innerText : '');
@@ -207,7 +210,9 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     page.wait_for_timeout(1000)  # markdown cells evaluate their {eval} roles after the code
     report = page.evaluate(REPORT)
     assert not report["errors"], f"{name}: cells failed: {report['errors']}"
-    assert not report["evalErrors"], f"{name}: prose numbers failed: {report['evalErrors']}"
+    assert not report["evalErrors"], f"{name}: prose numbers not shown: {report['evalErrors']}"
+    names = sorted(set(re.findall(r"\b\w+_text\b", report["prose"])))
+    assert not names, f"{name}: the prose shows names, not numbers: {names}"
     raw = sorted({m.group(0) for m in RAW_MYST.finditer(report["prose"])})
     assert not raw, f"{name}: raw MyST shows in the prose: {raw}"
 
