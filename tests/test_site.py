@@ -167,6 +167,8 @@ def test_page_reads_well_offline(browser, site, name):
             + ' .widget-vbox, .widget-hbox').length;
         return {
           rawMath: (text.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || []).length,
+          // numbers in the prose are values: no role source, no unevaluated name
+          rawMyst: text.match(/\\{(eval|glue|cite|ref|eq|numref)[}:]|\\b\\w+_text\\b/g) || [],
           mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
           typeset: document.querySelectorAll('mjx-container').length,
           mathNodes: document.querySelectorAll('.math, .MathJax_Preview').length,
@@ -187,6 +189,7 @@ def test_page_reads_well_offline(browser, site, name):
     assert not errors, f"{name} logged errors: {errors}"
     assert report["mathErrors"] == 0, f"{name}: MathJax reported errors"
     assert report["rawMath"] == 0, f"{name}: untypeset TeX is visible"
+    assert not report["rawMyst"], f"{name}: raw MyST or unevaluated numbers {report['rawMyst']}"
     if report["mathNodes"]:
         assert report["typeset"] > 0, f"{name}: formulas present but none typeset"
     assert not report["brokenImages"], f"{name}: images failed to load {report['brokenImages']}"
