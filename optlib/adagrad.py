@@ -37,9 +37,9 @@ def adagrad(
         v_0 <- initial_accumulator_value
         for t = 1, 2, ...
             g_t <- grad + omega * theta_{t-1}
-            eta_t <- eta / (1 + (t - 1) * zeta)                (eq. adagrad-decay)
+            eta_t <- eta / (1 + (t - 1) * zeta)                (torch's lr_decay)
             v_t <- v_{t-1} + g_t^2                              (eq. adagrad-sum)
-            theta_t <- theta_{t-1} - eta_t * g_t / (sqrt(v_t) + eps)   (eq. adagrad-step)
+            theta_t <- theta_{t-1} - eta_t * g_t / (sqrt(v_t) + eps)   (eq. adagrad-sum)
 
     ``eps_inside=True`` divides by ``sqrt(v_t + eps)`` instead, as Keras and optax do
     (not a torch option; the conventions chapter measures the difference).
@@ -83,11 +83,11 @@ def adagrad(
         grads, params = base.check_grads(grads, state.v, params, needs_params=use_decay)
         dtype = grads.dtype
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
-        # eq. adagrad-decay: torch counts t from 1, so the first update uses eta itself
+        # torch's lr_decay: torch counts t from 1, so the first update uses eta itself
         eta_t = like(lr_at(lr, state.t), dtype) / (1 + state.t * like(lr_decay, dtype))
         # eq. adagrad-sum
         v = state.v + g * g
-        # eq. adagrad-step: eps outside the root, as torch (Keras and optax put it inside)
+        # eq. adagrad-sum, the step: eps outside the root, as torch (Keras and optax put it inside)
         root = np.sqrt(v + like(eps, dtype)) if eps_inside else np.sqrt(v) + like(eps, dtype)
         return -eta_t * g / root, AdaGradState(state.t + 1, v)
 

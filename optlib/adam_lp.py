@@ -31,7 +31,7 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
             m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t                    (eq. adam-m)
             v_t <- beta2^p * v_{t-1} + (1 - beta2^p) * |g_t|^p            (eq. lp-v)
             theta_t <- theta_{t-1} - eta / (1 - beta1^t) * m_t / (v_t^(1/p) + eps)
-                                                                          (eq. lp-step)
+                                                                          (eq. lp-v)
 
     As p -> infinity, v_t^(1/p) -> max(beta2 * u_{t-1}, |g_t|), AdaMax's u_t. The
     state keeps u_t = v_t^(1/p) and updates it in a form that cannot overflow for
@@ -72,7 +72,7 @@ def adam_lp(lr=2e-3, beta1=0.9, beta2=0.999, p=2.0, eps=1e-8):
         top = np.maximum(decayed, size)
         safe = np.where(top > 0, top, 1)
         u = top * ((decayed / safe) ** q + (1 - b2**q) * (size / safe) ** q) ** (1 / q)
-        # eq. lp-step: only m is bias-corrected
+        # eq. lp-v, the step: only m is bias-corrected
         step = -(eta / bias_correction(beta1, t, dtype)) * m / (u + like(eps, dtype))
         return step, AdamLpState(t, m, u)
 

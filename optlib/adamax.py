@@ -30,9 +30,9 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         m_0 <- 0, u_0 <- 0
         for t = 1, 2, ...
             g_t <- grad + omega * theta_{t-1}
-            m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t               (eq. adamax-m)
+            m_t <- beta1 * m_{t-1} + (1 - beta1) * g_t               (eq. adam-m)
             u_t <- max(beta2 * u_{t-1}, |g_t| + eps)                 (eq. adamax-u)
-            theta_t <- theta_{t-1} - eta / (1 - beta1^t) * m_t / u_t (eq. adamax-step)
+            theta_t <- theta_{t-1} - eta / (1 - beta1^t) * m_t / u_t (eq. adamax-u)
 
     ``u_t`` is the limit p -> infinity of Adam's L^p moment and needs no bias
     correction. torch adds eps inside the max (the paper has none) so u_t > 0.
@@ -65,11 +65,11 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         dtype, t = grads.dtype, state.t + 1
         eta, b1 = like(lr_at(lr, state.t), dtype), like(beta1, dtype)
         g = grads + like(weight_decay, dtype) * params if use_decay else grads
-        # eq. adamax-m
+        # eq. adam-m: the first moment, as Adam's
         m = b1 * state.m + (1 - b1) * g
         # eq. adamax-u: the running max replaces Adam's average of g^2
         u = np.maximum(like(beta2, dtype) * state.u, np.abs(g) + like(eps, dtype))
-        # eq. adamax-step: only m is bias-corrected
+        # eq. adamax-u, the step: only m is bias-corrected
         step = -(eta / bias_correction(beta1, t, dtype)) * m / u
         return step, AdaMaxState(t, m, u)
 

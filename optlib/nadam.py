@@ -44,7 +44,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
             m_bar_t <- mu_{t+1} m_t / (1 - prod_{i<=t+1} mu_i)
                        + (1 - mu_t) g_t / (1 - prod_{i<=t} mu_i)     (eq. nadam-mbar)
             theta_t <- theta_{t-1} - eta * m_bar_t / (sqrt(v_t / (1 - beta2^t)) + eps)
-                                                                     (eq. nadam-step)
+                                                                     (eq. nadam-mbar)
 
     The Nesterov look-ahead is the mu_{t+1} m_t term: next step's momentum,
     applied now, so no gradient at a look-ahead point is needed.
@@ -93,7 +93,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3, weight
         m = b1 * state.m + (1 - b1) * g
         v = b2 * state.v + (1 - b2) * g * g
         denom = np.sqrt(v / bias_correction(beta2, t, dtype)) + like(eps, dtype)
-        # eq. nadam-mbar, eq. nadam-step: the current gradient's share, then the
+        # eq. nadam-mbar and the step: the current gradient's share, then the
         # look-ahead momentum's share
         c_g = like(-(1.0 - mu) / (1.0 - mu_prod), dtype)
         c_m = like(-mu_next / (1.0 - mu_prod * mu_next), dtype)

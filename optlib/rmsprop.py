@@ -37,7 +37,7 @@ def rmsprop(
             v_t <- rho * v_{t-1} + (1 - rho) * g_t^2            (eq. rmsprop-v)
             m_t <- rho * m_{t-1} + (1 - rho) * g_t   if centered (eq. rmsprop-m)
             s_t <- sqrt(v_t - m_t^2) + eps if centered,
-                   sqrt(v_t) + eps otherwise                     (eq. rmsprop-s)
+                   sqrt(v_t) + eps otherwise                     (eq. rmsprop-step)
             if beta > 0:
                 b_t <- beta * b_{t-1} + g_t / s_t                 (eq. rmsprop-momentum)
                 theta_t <- theta_{t-1} - eta * b_t
@@ -91,7 +91,7 @@ def rmsprop(
             var = v - m * m  # the variance estimate
         else:
             m, var = state.m, v
-        # eq. rmsprop-s: eps outside the root, as torch (Keras and optax put it inside)
+        # eq. rmsprop-step: eps outside the root, as torch (Keras and optax put it inside)
         s = np.sqrt(var + like(eps, dtype)) if eps_inside else np.sqrt(var) + like(eps, dtype)
         scaled = g / s
         if use_momentum:

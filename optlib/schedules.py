@@ -114,9 +114,9 @@ def cyclic_triangular(
 
     .. code-block:: text
 
-        cycle = floor(1 + t / T)                       (eq. clr-cycle)
+        cycle = floor(1 + t / T)                       (eq. clr)
         x = 1 + t / T - cycle                          (position in the cycle, [0, 1))
-        h = x / (s_u/T) if x <= s_u/T else (x - 1) / (s_u/T - 1)   (eq. clr-height)
+        h = x / (s_u/T) if x <= s_u/T else (x - 1) / (s_u/T - 1)   (eq. clr)
         eta_t = base_lr + (max_lr - base_lr) * h * scale          (eq. clr)
 
     where ``scale`` is 1 (``"triangular"``), ``1 / 2**(cycle - 1)``
@@ -148,9 +148,9 @@ def cyclic_triangular(
 
     def schedule(t):
         t = _steps(t)
-        cycle = np.floor(1 + t / total)  # eq. clr-cycle
+        cycle = np.floor(1 + t / total)  # eq. clr
         x = 1.0 + t / total - cycle
-        height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))  # eq. clr-height
+        height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))  # eq. clr
         if mode == "triangular":
             scale = 1.0
         elif mode == "triangular2":

@@ -57,3 +57,16 @@ def test_a_tag_shows_the_whole_block_under_it_and_no_more():
     assert "m = b1 * state.m" in moments and "v = b2 * state.v" in moments
     assert "return" not in equation_lines(optlib.nadam, "nadam-mbar")
     assert "if centered" not in equation_lines(optlib.rmsprop, "rmsprop-v")
+
+
+def test_every_tag_in_optlib_is_an_equation_of_the_book():
+    """A reader who finds ``# eq. adam-m`` in optlib finds equation (adam-m) in a chapter."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pages = "".join(p.read_text() for p in (root / "book").glob("*.ipynb"))
+    labels = set(re.findall(r"\$\$ \(([\w-]+)\)", pages.replace("\\n", "\n")))
+    code = "".join(p.read_text() for p in (root / "optlib").glob("*.py"))
+    tags = set(re.findall(r"eq\. ([a-z0-9]+(?:-[a-z0-9]+)*)", code))
+    assert tags, "no tag found: the pattern is wrong"
+    assert not tags - labels, f"optlib tags no chapter defines: {sorted(tags - labels)}"
