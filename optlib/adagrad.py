@@ -45,7 +45,8 @@ def adagrad(
     (not a torch option; the conventions chapter measures the difference).
 
     Under a constant gradient g the t-th step is ``eta * g / (sqrt(t) * |g| + eps)``:
-    the effective rate decays as 1/sqrt(t).
+    the effective rate decays as 1/sqrt(t), and the step's size, about eta / sqrt(t)
+    once sqrt(t) * |g| >> eps, does not depend on |g|.
 
     Example:
         >>> import numpy as np, optlib
