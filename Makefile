@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test lab vendor bench clean
+.PHONY: setup book test lab vendor bench clean publish
 
 setup: $(STAMP)
 
@@ -41,6 +41,15 @@ book: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Copy the built site to any folder or mounted server path, for a course that hosts it
+# itself (the site is static and works from a sub-path, e.g. https://host/optbook/):
+#   make publish DEST=/srv/www/optbook
+publish: book
+	@test -n "$(DEST)" || { echo "usage: make publish DEST=/path/to/folder"; exit 1; }
+	mkdir -p "$(DEST)"
+	cp -R _build/html/. "$(DEST)/"
+	@echo "The book is in $(DEST) (open index.html, or serve the folder)"
 
 lab: setup
 	$(BIN)/jupyter lab book/

@@ -4,3 +4,59 @@
 # their docstrings; they are not test modules and the book's environment has none of
 # those libraries, so doctest collection must not import them.
 collect_ignore = ["reference/record.py", "reference/record_optax_keras.py"]
+
+
+# One build of the site and one browser for every module that checks pages
+# (test_site, test_publish): the fixtures live here so they are shared.
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from test_site import CHROMIUM, CHROMIUM_ARGS, HTML, ROOT, SHOTS, QuietHandler  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the book once, then serve it on a free localhost port."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Chromium is not installed, so the site cannot be checked in a browser. "
+            "Install Debian's chromium (apt-get install chromium); .ci/run does this.",
+            pytrace=False,
+        )
+    build = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, (
+        f"the book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-2000:]}"
+    )
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -9,12 +9,8 @@ A screenshot of each page is saved in ``_build/screenshots/`` to look at.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -41,52 +37,9 @@ def pages():
     return sorted(f"{entry}.html" for entry in toc_files())
 
 
-@pytest.fixture(scope="session")
-def site():
-    """Build the book once, then serve it on a free localhost port."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "Chromium is not installed, so the site cannot be checked in a browser. "
-            "Install Debian's chromium (apt-get install chromium); .ci/run does this.",
-            pytrace=False,
-        )
-    build = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "jupyter-book"),
-            "build",
-            str(ROOT),
-            "--warningiserror",
-            "--nitpick",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, (
-        f"the book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-2000:]}"
-    )
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url):
@@ -144,8 +97,13 @@ def test_explorer_slider_redraws_from_the_embedded_data(browser, site):
 
 @pytest.mark.parametrize("name", pages())
 def test_page_reads_well_offline(browser, site, name):
+    check_page(browser, site, name, SHOTS)
+
+
+def check_page(browser, site, name, shots):
+    """Open one page of the site served at ``site``; assert it reads well offline."""
     page, external, errors, missing = open_page(browser, f"{site}/{name}")
-    shot = SHOTS / (name.replace("/", "_").replace(".html", ".png"))
+    shot = shots / (name.replace("/", "_").replace(".html", ".png"))
     page.screenshot(path=str(shot), full_page=True)
     report = page.evaluate(
         """() => {
