@@ -23,11 +23,11 @@
     t.textContent = str;
     return t;
   }
-  function fmt(v) {
+  function fmt(v) {  // as _fmt in explore.py: 6 significant digits, no trailing zeros
     if (v === 0) return "0";
     const a = Math.abs(v);
-    if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace("e+", "e");
-    return String(+v.toPrecision(3));
+    if (a >= 1e5 || a < 1e-3) return (+v.toPrecision(6)).toExponential().replace("e+", "e");
+    return String(+v.toPrecision(6));
   }
   function niceTicks(lo, hi, n) {
     const span = hi - lo, raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -132,7 +132,11 @@
   }
   function draw() {
     const k = index();
-    inputs.forEach((input, i) => { outputs[i].textContent = fmt(spec.sliders[i].values[Number(input.value)]); });
+    inputs.forEach((input, i) => {
+      const shown = fmt(spec.sliders[i].values[Number(input.value)]);
+      outputs[i].textContent = shown;
+      input.setAttribute("aria-valuetext", shown);  // a screen reader hears the value
+    });
     box.innerHTML = "";
     spec.panels.forEach((panel, p) => {
       const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",

@@ -89,13 +89,16 @@ _UNICODE = {
 
 
 def _fmt(value):
-    """A slider value as a short label."""
+    """A slider value as shown: exact to 6 significant digits, without trailing zeros
+    (0.9999 stays 0.9999, 1024 stays 1024), in e-notation below 1e-3 and from 1e5.
+    The web view's ``fmt`` (explore.js) writes the same strings."""
     value = float(value)
     if value == 0:
         return "0"
-    if abs(value) >= 1e4 or abs(value) < 1e-3:
-        return f"{value:.0e}".replace("e+0", "e").replace("e-0", "e-")
-    return f"{value:.3g}"
+    if abs(value) >= 1e5 or abs(value) < 1e-3:
+        mantissa, exponent = f"{value:.5e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    return f"{value:.6g}"
 
 
 @dataclass(frozen=True)
@@ -412,14 +415,16 @@ class Explorer:
         controls = "".join(
             f'<label><span class="ox-symbol">{html.escape(s.text)}</span> = '
             f'<input type="range" min="0" max="{len(s.values) - 1}" step="1" '
-            f'value="{s.default_index}" aria-label="{html.escape(s.text)}">'
+            f'value="{s.default_index}" aria-label="{html.escape(s.text)}" '
+            f'aria-valuetext="{_fmt(s.default)}">'
             f"<output>{_fmt(s.default)}</output></label>"
             for s in self.sliders
         )
         title = f'<div class="ox-title">{html.escape(self.title)}</div>' if self.title else ""
         script = _JS.replace("__ID__", ident).replace("__SPEC__", spec)
         return (
-            f'<div class="optlib-explorer" id="{ident}">{_CSS}{title}'
+            f'<div class="optlib-explorer" id="{ident}" role="group" '
+            f'aria-label="{html.escape(self.title or "explorer")}">{_CSS}{title}'
             f'<div class="ox-controls">{controls}</div><div class="ox-panels"></div>'
             f'<div class="ox-readout" aria-live="polite"></div>'
             "<noscript>This explorer needs JavaScript to draw.</noscript></div>"

@@ -211,3 +211,20 @@ def test_an_explorer_whose_rows_depend_on_the_grid_fails_its_live_check():
 
     with pytest.raises(AssertionError, match="web and Jupyter views disagree"):
         Explorer([Slider("lr", r"\eta", LRS)], row_seeded, [curves(["loss"])])
+
+
+def test_values_are_shown_exactly():
+    """0.9999 is not "1" and 1024 is not "1020" (the labels of the two views)."""
+    from optlib.explore import _fmt
+
+    shown = [_fmt(v) for v in (0.9999, 1024, 1e-8, 2.5e-7, 0.0533, 0.1687, 123456.0, 0)]
+    assert shown == ["0.9999", "1024", "1e-8", "2.5e-7", "0.0533", "0.1687", "1.23456e5", "0"]
+
+
+def test_web_view_names_its_group_and_speaks_its_values(explorer):
+    from optlib.explore import _fmt
+
+    page = explorer.html()
+    assert 'role="group"' in page and f'aria-label="{explorer.title}"' in page
+    for slider in explorer.sliders:
+        assert f'aria-valuetext="{_fmt(slider.default)}"' in page

@@ -82,8 +82,11 @@ def test_explorer_slider_redraws_from_the_embedded_data(browser, site):
         const call = script.lastIndexOf('document.getElementById(');
         const spec = JSON.parse(script.slice(script.indexOf('), ', call) + 3,
                                              script.lastIndexOf(');')));
+        const input = root.querySelector('input[type=range]');
         return {readout: spec.readout, shown: root.querySelector('.ox-readout').textContent,
-                k: Number(root.dataset.index)};
+                k: Number(root.dataset.index), group: root.getAttribute('role'),
+                valuetext: input.getAttribute('aria-valuetext'),
+                output: root.querySelector('output').textContent};
     }""",
         explorer.element_handle(),
     )
@@ -92,6 +95,8 @@ def test_explorer_slider_redraws_from_the_embedded_data(browser, site):
     assert after != before, "the slider did not change the setting"
     assert path_after != path_before, "the drawing did not change"
     assert state["shown"] == state["readout"][state["k"]], "readout is not the embedded one"
+    assert state["group"] == "group", "an explorer is a labelled group"
+    assert state["valuetext"] == state["output"], "a screen reader must hear the value shown"
     assert not external and not errors
 
 
