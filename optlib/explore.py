@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import html
 import itertools
 import json
@@ -246,8 +247,16 @@ class Explorer:
 
     def setting(self, **values):
         """The precomputed data of one setting (defaults for sliders not given)."""
-        k = self.index(**values)
+        return self._row(self.index(**values))
+
+    def _row(self, k):
+        """The data of grid row ``k`` (a setting's arrays without the K axis)."""
         return {key: value[k] for key, value in self.data.items()}
+
+    @functools.cached_property
+    def _readouts(self):
+        """The readout line of every grid row (both views show these)."""
+        return [self.readout(self._row(k)) if self.readout else "" for k in range(len(self.grid))]
 
     def live(self, **values):
         """Compute one setting afresh (K = 1): what ``check_live`` compares the grid with."""
@@ -323,9 +332,7 @@ class Explorer:
             for s in self.sliders
         ]
         drawing = _Drawing(self)
-        rows = [{key: value[k] for key, value in self.data.items()} for k in range(len(self.grid))]
-        frames = [drawing.layer(row) for row in rows]
-        readouts = [self.readout(row) if self.readout else "" for row in rows]
+        frames = [drawing.layer(self._row(k)) for k in range(len(self.grid))]
         width, height = drawing.css_size
         layer = {"grid_area": "1 / 1", "width": f"{width}px", "max_width": "100%"}
         background = widgets.Image(
@@ -337,7 +344,7 @@ class Explorer:
 
         def redraw(_change=None):
             k = self.index(**{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)})
-            data.value, text.value = frames[k], readouts[k]
+            data.value, text.value = frames[k], self._readouts[k]
 
         for control in controls:
             control.observe(redraw, names="value")
@@ -384,11 +391,7 @@ class Explorer:
                 if p.x is not None:
                     entry["x"] = p.x[::stride].tolist()
             panels.append(entry)
-        readout = None
-        if self.readout:
-            readout = [
-                self.readout({k: v[i] for k, v in self.data.items()}) for i in range(len(self.grid))
-            ]
+        readout = self._readouts if self.readout else None
         return {
             "sliders": [{"name": s.name, "values": list(s.values)} for s in self.sliders],
             "shape": list(self.shape),

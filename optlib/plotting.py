@@ -116,16 +116,24 @@ def first_nan(values):
     ``values`` has the steps on axis 0; any further axes are reduced. A series may
     start undefined (NaN before its first value, as a rate is before the first
     gradient): those leading steps are not a divergence."""
-    finite = np.isfinite(np.asarray(values).reshape(len(values), -1)).all(axis=1)
-    start = first_finite(values)
+    finite = _finite_steps(values)
+    start = _first_true(finite)
     bad = ~finite[start:]
-    return start + int(np.argmax(bad)) if start < len(finite) and bad.any() else -1
+    return start + _first_true(bad) if bad.any() else -1
 
 
 def first_finite(values):
     """Index of the first step whose value is finite (``len(values)`` if none)."""
-    finite = np.isfinite(np.asarray(values).reshape(len(values), -1)).all(axis=1)
-    return int(np.argmax(finite)) if finite.any() else len(finite)
+    return _first_true(_finite_steps(values))
+
+
+def _finite_steps(values):
+    """Per step (axis 0): whether all of that step's values are finite."""
+    return np.isfinite(np.asarray(values).reshape(len(values), -1)).all(axis=1)
+
+
+def _first_true(flags):
+    return int(np.argmax(flags)) if flags.any() else len(flags)
 
 
 def _mark_divergence(ax, x, y, step, color):
