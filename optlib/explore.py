@@ -49,6 +49,7 @@ import math
 import os
 import re
 import struct
+import textwrap
 import uuid
 import zlib
 from collections.abc import Callable
@@ -500,8 +501,9 @@ class _Drawing:
                 ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel)
             ax.set(xlim=limits[0], ylim=limits[1])  # fixed: no autoscaling when data change
             ax.set_title(panel.title, fontsize=10)
-        if explorer.title:
-            fig.suptitle(explorer.title, fontsize=11)
+        if explorer.title:  # wrapped to the figure's width (about 9 characters an inch)
+            width = int(fig.get_figwidth() * 9)
+            fig.suptitle(textwrap.fill(explorer.title, width), fontsize=11)
         # lay out (labels inside the image) and place the legends for the default setting
         self.artists = []
         self.draw(explorer.setting(), legend=True)

@@ -122,6 +122,7 @@ def test_live_figure_is_sharp_and_keeps_its_labels_inside(explorer):
     assert (width, height) == tuple(2 * n for n in drawing.css_size)
     box = drawing.fig.bbox
     renderer = drawing.canvas.get_renderer()
+
     for ax in drawing.axes:
         lo, hi = sorted(ax.get_ylim())
         ticks = [t.label1 for t in ax.yaxis.get_major_ticks() if lo <= t.get_loc() <= hi]
@@ -228,3 +229,20 @@ def test_web_view_names_its_group_and_speaks_its_values(explorer):
     assert 'role="group"' in page and f'aria-label="{explorer.title}"' in page
     for slider in explorer.sliders:
         assert f'aria-valuetext="{_fmt(slider.default)}"' in page
+
+
+def test_a_long_title_is_wrapped_inside_a_one_panel_figure():
+    from optlib.explore import _Drawing
+
+    title = "Step length on a slope whose gradient is scaled by c after step 150"
+    ex = Explorer(
+        [Slider("c", "c", [1.0, 2.0])],
+        lambda c: {"y": c * np.ones((1, 5))},
+        [curves(["y"])],
+        title=title,
+    )
+    drawing = _Drawing(ex)
+    box, renderer = drawing.fig.bbox, drawing.canvas.get_renderer()
+    extent = drawing.fig._suptitle.get_window_extent(renderer)
+    assert box.x0 <= extent.x0 and extent.x1 <= box.x1, "the title is cut off"
+    assert drawing.fig.get_suptitle().replace("\n", " ") == title
