@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fill _vendor/ (repo root) with the files the offline site serves. Run from the repo root.
+# Fill _vendor/ (repo root) with the files the offline site serves, and tests/vendor/ with
+# axe-core for the accessibility test. Run from the repo root.
 # (From shared/site/vendor.sh, plus the licence files.)
 # Route "npm": npm pack (no node_modules, no deps). Route "pip": MathJax from a wheel.
 set -euo pipefail
@@ -31,4 +32,8 @@ Refresh with `bash scripts/vendor.sh` from the repository root.
   Copyright (c) Project Jupyter Contributors; bundled third-party notices in
   `embed.js.LICENSE.txt`. The three `.woff2` files are Font Awesome fonts, SIL OFL 1.1.
 NOTE
-du -sh "$out"
+# axe-core, for the accessibility test only (tests/, never served by the site)
+axe=tests/vendor/axe-core; rm -rf "$axe"; mkdir -p "$axe"
+(cd "$tmp" && npm pack --silent axe-core@4.14.1 >/dev/null && mkdir -p axe && tar xzf axe-core-4.14.1.tgz -C axe)
+cp "$tmp/axe/package/axe.min.js" "$tmp/axe/package/LICENSE" "$tmp/axe/package/LICENSE-3RD-PARTY.txt" "$axe/"
+du -sh "$out" "$axe"

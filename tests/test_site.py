@@ -42,9 +42,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def open_page(browser, url):
-    """Load a page; return it with the lists of external requests, errors and 404s."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def open_page(browser, url, width=1280, dark=False):
+    """Load a page (``width`` CSS pixels wide, in the dark colour mode if ``dark``);
+    return it with the lists of external requests, errors and 404s."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    if dark:  # the theme reads the reader's choice from localStorage
+        page.add_init_script("localStorage.setItem('mode', 'dark')")
     external, errors, missing = [], [], []
     page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
