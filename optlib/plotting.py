@@ -60,8 +60,9 @@ DASHES = [
     (4, 2, 4, 2, 1, 2),  # dash-dash-dot
 ]
 # The panel backgrounds the palette is checked against: the book's figures and the
-# light theme are white; the dark one is pydata-sphinx-theme's --pst-color-background.
-BACKGROUNDS = {"light": "#ffffff", "dark": "#14181e"}
+# light theme are white; the dark one is the site's --pst-color-background in dark mode
+# (sphinx-book-theme's; pydata-sphinx-theme's own #14181e is checked too).
+BACKGROUNDS = {"light": "#ffffff", "dark": "#121212"}
 CONTOUR_COLOR = "#b8b8b8"
 FONT_MIN = 9  # points: no text of a figure is smaller at the figure's own size
 
