@@ -83,7 +83,7 @@
   function divergence(svg, x, y, step, panel, i) {
     // kept inside the plot box (a run can leave it before it diverges); the note is in the
     // text colour, on the side with room
-    x = Math.min(Math.max(x, M.l), W - M.r);
+    x = Math.min(Math.max(x, M.l + 7), W - M.r - 7);
     y = Math.min(Math.max(y, M.t + 14), H - M.b - 4);
     text(svg, x - 5, y + 5, "\u2715", {class: "ox-mark", style: `--c:var(--ox-c${panel.colors[i]})`,
                                        "font-size": 14, "font-weight": "bold"});

@@ -165,6 +165,10 @@ def test_explorers_follow_the_theme_into_dark_mode(measured):
             )
         if state == "dark":
             assert all(luminance(rgb(m["background"])) < 0.05 for m in explorers), name
+            # and the same layout: panels side by side in light mode stay so
+            for light, dark in zip(measured[name, "light"], explorers, strict=True):
+                rows = [len({round(panel[1]) for panel in m["panels"]}) for m in (light, dark)]
+                assert rows[0] == rows[1], f"{name}: panels in {rows} rows in light, dark mode"
 
 
 def test_text_lines_and_controls_contrast_with_the_panel(measured):
