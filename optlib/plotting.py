@@ -18,6 +18,7 @@ import contourpy
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 
 __all__ = [
@@ -177,14 +178,38 @@ def _first_true(flags):
 
 def _mark_divergence(ax, x, y, step, series_color):
     """An x in the series' colour at the last finite point, labelled (in the text
-    colour, legible on any panel) with the step the run diverged."""
-    ax.plot(x, y, marker="x", color=series_color, ms=9, mew=2, ls="none", zorder=4)
+    colour) with the step the run diverged, on the side with room. On axes whose
+    limits are fixed (a contour map, an explorer's panel) a point outside them is
+    marked at the nearest edge, as the web view does, rather than not at all."""
+    fx, fy = ax.transAxes.inverted().transform(ax.transData.transform((x, y)))
+    fixed = not (ax.get_autoscalex_on() or ax.get_autoscaley_on())
+    if fixed:
+        fx, fy = np.clip([fx, fy], 0.03, 0.97)
+    xy, coords = ((fx, fy), "axes fraction") if fixed else ((x, y), "data")
+    transform = ax.transAxes if fixed else ax.transData
+    ax.plot(
+        *xy,
+        marker="x",
+        color=series_color,
+        ms=9,
+        mew=2,
+        ls="none",
+        zorder=4,
+        transform=transform,
+        clip_on=not fixed,
+    )
+    right, top = fx > 0.6, fy > 0.9
     ax.annotate(
         f"diverged at step {step}",
-        (x, y),
-        xytext=(4, 4),
+        xy,
+        xycoords=coords,
+        xytext=(-6 if right else 6, -6 if top else 4),
         textcoords="offset points",
+        ha="right" if right else "left",
+        va="top" if top else "bottom",
         fontsize=FONT_MIN,
+        # a halo in the panel's colour keeps the note legible over lines and contours
+        path_effects=[patheffects.withStroke(linewidth=3, foreground=BACKGROUNDS["light"])],
     )
 
 

@@ -178,3 +178,22 @@ def test_figure_text_is_at_least_9_points():
         assert not small_texts, f"{name}: text below 9 pt {small_texts}"
     notes = [t for t in fig.findobj(matplotlib.text.Text) if "diverged" in t.get_text()]
     assert len(notes) == 2
+
+
+def test_a_run_that_leaves_a_contour_map_is_marked_at_its_edge():
+    """The last finite point of a diverged path is far outside the map: its x and its
+    note are drawn at the map's edge (matplotlib would skip them), as on the web."""
+    problem = optlib.problems.quadratic((1.0, 10.0))
+    record = optlib.run(optlib.sgd(lr=0.25), problem, 2000)
+    fig, ax = plotting.figure()
+    plotting.contour(ax, problem)
+    plotting.plot_paths(ax, [record.params], ["too large"])
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    (note,) = ax.texts
+    assert note.get_text() == f"diverged at step {int(record.diverged_at)}"
+    extent = note.get_window_extent()
+    assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 <= box.y1
+    mark = [line for line in ax.lines if line.get_marker() == "x"][0]
+    x, y = mark.get_transform().transform(mark.get_xydata())[0]
+    assert box.contains(x, y)
