@@ -3,7 +3,9 @@
 (function (root, spec) {
   "use strict";
   const NS = "http://www.w3.org/2000/svg";
-  const W = 320, H = 270, M = {l: 50, r: 10, t: 22, b: 42};
+  // a panel's plot box; its legend (one row per labelled series) goes below it.
+  // Colours are CSS classes and variables (the page's theme), sizes >= 12 px.
+  const W = 320, H = 270, M = {l: 52, r: 12, t: 22, b: 44}, ROW = 18;
 
   function decode(entry) {
     const bytes = Uint8Array.from(atob(entry.b64), c => c.charCodeAt(0));
@@ -19,7 +21,7 @@
     return node;
   }
   function text(parent, x, y, str, attrs) {
-    const t = el("text", Object.assign({x: x, y: y, "font-size": 11, fill: "#333"}, attrs || {}), parent);
+    const t = el("text", Object.assign({x: x, y: y, "font-size": 12}, attrs || {}), parent);
     t.textContent = str;
     return t;
   }
@@ -47,47 +49,62 @@
   }
   function axes(svg, panel, xr, yr) {
     const sx = scale(xr[0], xr[1], M.l, W - M.r, false), sy = scale(yr[0], yr[1], H - M.b, M.t, panel.logy);
-    el("line", {x1: M.l, y1: H - M.b, x2: W - M.r, y2: H - M.b, stroke: "#333"}, svg);
-    el("line", {x1: M.l, y1: M.t, x2: M.l, y2: H - M.b, stroke: "#333"}, svg);
+    const axis = {class: "ox-axis"};
+    el("line", Object.assign({x1: M.l, y1: H - M.b, x2: W - M.r, y2: H - M.b}, axis), svg);
+    el("line", Object.assign({x1: M.l, y1: M.t, x2: M.l, y2: H - M.b}, axis), svg);
     for (const v of niceTicks(xr[0], xr[1], 5)) {
-      el("line", {x1: sx(v), x2: sx(v), y1: H - M.b, y2: H - M.b + 4, stroke: "#333"}, svg);
-      text(svg, sx(v), H - M.b + 15, fmt(v), {"text-anchor": "middle"});
+      el("line", Object.assign({x1: sx(v), x2: sx(v), y1: H - M.b, y2: H - M.b + 4}, axis), svg);
+      text(svg, sx(v), H - M.b + 16, fmt(v), {"text-anchor": "middle"});
     }
     for (const v of (panel.logy ? logTicks(yr[0], yr[1]) : niceTicks(yr[0], yr[1], 5))) {
-      el("line", {x1: M.l - 4, x2: M.l, y1: sy(v), y2: sy(v), stroke: "#333"}, svg);
+      el("line", Object.assign({x1: M.l - 4, x2: M.l, y1: sy(v), y2: sy(v)}, axis), svg);
       text(svg, M.l - 6, sy(v) + 4, fmt(v), {"text-anchor": "end"});
     }
-    text(svg, (M.l + W - M.r) / 2, H - 6, panel.xlabel, {"text-anchor": "middle", "font-size": 12});
+    text(svg, (M.l + W - M.r) / 2, H - 8, panel.xlabel, {"text-anchor": "middle", "font-size": 13});
     text(svg, 14, (M.t + H - M.b) / 2, panel.ylabel,
-         {"text-anchor": "middle", "font-size": 12, transform: `rotate(-90 14 ${(M.t + H - M.b) / 2})`});
-    if (panel.title) text(svg, (M.l + W - M.r) / 2, 14, panel.title, {"text-anchor": "middle", "font-size": 12});
+         {"text-anchor": "middle", "font-size": 13, transform: `rotate(-90 14 ${(M.t + H - M.b) / 2})`});
+    if (panel.title) text(svg, (M.l + W - M.r) / 2, 14, panel.title, {"text-anchor": "middle", "font-size": 13});
     return [sx, sy];
   }
   function series(key, k) {
     const d = data[key], per = d.shape.slice(1).reduce((a, b) => a * b, 1);
     return {values: d.values.subarray(k * per, (k + 1) * per), shape: d.shape.slice(1)};
   }
-  function polyline(svg, pts, color, width, clip) {
+  function look(panel, i, width) {  // series i of a panel: its colour and dash pattern
+    const attrs = {class: "ox-series", style: `--c:var(--ox-c${panel.colors[i]})`, "stroke-width": width};
+    if (panel.dashes[i]) attrs["stroke-dasharray"] = panel.dashes[i].map(d => d * width).join(" ");
+    return attrs;
+  }
+  function polyline(svg, pts, attrs, clip) {
     if (pts.length < 2) return;
-    el("polyline", {points: pts.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "),
-                    fill: "none", stroke: color, "stroke-width": width, "clip-path": clip}, svg);
+    el("polyline", Object.assign({points: pts.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "),
+                                  "clip-path": clip}, attrs), svg);
   }
-  function divergence(svg, x, y, step, color) {
-    text(svg, x - 5, y + 5, "\u2715", {fill: color, "font-size": 14, "font-weight": "bold"});
-    text(svg, x + 8, y - 6, "diverged at step " + step, {fill: color, "font-size": 10});
+  function divergence(svg, x, y, step, panel, i) {
+    // kept inside the plot box (a run can leave it before it diverges); the note is in the
+    // text colour, on the side with room
+    x = Math.min(Math.max(x, M.l + 7), W - M.r - 7);
+    y = Math.min(Math.max(y, M.t + 14), H - M.b - 4);
+    text(svg, x - 5, y + 5, "\u2715", {class: "ox-mark", style: `--c:var(--ox-c${panel.colors[i]})`,
+                                       "font-size": 14, "font-weight": "bold"});
+    const left = x > (M.l + W - M.r) / 2;
+    text(svg, left ? x - 10 : x + 10, y - 7, "diverged at step " + step,
+         {class: "ox-note", "text-anchor": left ? "end" : "start"});
   }
-  function legend(svg, panel) {
+  function legend(svg, panel) {  // below the plot: a sample of each line, then its label
+    let row = 0;
     panel.labels.forEach((label, i) => {
       if (!label) return;
-      const y = M.t + 8 + 14 * i, x = W - M.r - 120;
-      el("line", {x1: x, x2: x + 16, y1: y, y2: y, stroke: panel.colors[i], "stroke-width": 2}, svg);
-      text(svg, x + 20, y + 4, label, {"font-size": 10});
+      const y = H + 8 + ROW * row++;
+      el("line", Object.assign({x1: M.l, x2: M.l + 32, y1: y, y2: y}, look(panel, i, 2)), svg);
+      text(svg, M.l + 40, y + 4, label);
     });
   }
 
   function drawPaths(svg, panel, k, clip) {
     const [sx, sy] = axes(svg, panel, panel.xlim, panel.ylim);
-    for (const seg of panel.contours) polyline(svg, seg.map(p => [sx(p[0]), sy(p[1])]), "#b8b8b8", 0.7, clip);
+    const contour = {class: "ox-contour", "stroke-width": 0.8};
+    for (const seg of panel.contours) polyline(svg, seg.map(p => [sx(p[0]), sy(p[1])]), contour, clip);
     if (panel.minimizer) text(svg, sx(panel.minimizer[0]) - 6, sy(panel.minimizer[1]) + 5, "\u2605", {"font-size": 14});
     panel.keys.forEach((key, i) => {
       const s = series(key, k), n = s.shape[0], pts = [];
@@ -96,10 +113,11 @@
         if (!isFinite(x) || !isFinite(y)) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(x), sy(y)]);
       }
-      polyline(svg, pts, panel.colors[i], 1.6, clip);
-      if (pts.length) el("circle", {cx: pts[0][0], cy: pts[0][1], r: 3, fill: panel.colors[i]}, svg);
+      polyline(svg, pts, look(panel, i, 1.6), clip);
+      if (pts.length) el("circle", {cx: pts[0][0], cy: pts[0][1], r: 3, class: "ox-mark",
+                                    style: `--c:var(--ox-c${panel.colors[i]})`}, svg);
       const at = spec.diverged[key][k];
-      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel.colors[i]);
+      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel, i);
     });
     legend(svg, panel);
   }
@@ -115,9 +133,9 @@
         if (!isFinite(v[j])) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(xs[j]), sy(panel.logy ? Math.max(v[j], lo) : v[j])]);
       }
-      polyline(svg, pts, panel.colors[i], 1.6, clip);
+      polyline(svg, pts, look(panel, i, 1.6), clip);
       const at = spec.diverged[panel.keys[i]][k];
-      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel.colors[i]);
+      if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel, i);
     });
     legend(svg, panel);
   }
@@ -139,7 +157,8 @@
     });
     box.innerHTML = "";
     spec.panels.forEach((panel, p) => {
-      const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",
+      const rows = panel.labels.filter(label => label).length, h = H + (rows ? ROW * rows + 6 : 0);
+      const svg = el("svg", {viewBox: `0 0 ${W} ${h}`, width: W, height: h, role: "img",
                              "aria-label": panel.title || panel.ylabel}, box);
       const id = `${root.id}-clip-${p}`;
       const cp = el("clipPath", {id: id}, el("defs", {}, svg));

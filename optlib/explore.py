@@ -376,7 +376,9 @@ class Explorer:
                 "ylabel": p.ylabel,
                 "logy": p.logy,
                 "stride": stride,
-                "colors": [plotting.COLORS[j % 10] for j in range(len(p.keys))],
+                # series j: the palette's colour (a CSS variable) and dash pattern
+                "colors": [j % len(plotting.COLORS) for j in range(len(p.keys))],
+                "dashes": [plotting.DASHES[j % len(plotting.DASHES)] for j in range(len(p.keys))],
             }
             if p.kind == "paths":
                 entry["contours"] = [
@@ -447,17 +449,58 @@ class Explorer:
         return bundle
 
 
+# The web view's colours come from the page's theme (pydata-sphinx-theme's variables,
+# so an explorer follows the site into dark mode) with light fallbacks where there is
+# no such theme (JupyterLab, a plain HTML export). Series colours are the book's palette.
+_THEME = {
+    "--ox-bg": ("--pst-color-background", plotting.BACKGROUNDS["light"]),
+    "--ox-fg": ("--pst-color-text-base", "#222832"),  # text, 15:1 on white
+    "--ox-muted": ("--pst-color-text-muted", "#48566b"),  # axes and slider tracks, 7.5:1
+    "--ox-border": ("--pst-color-border", "#d1d5da"),  # the card's edge (decoration)
+    "--ox-thumb": ("--pst-color-primary", "#0a7d91"),  # slider thumbs, 4.9:1
+    "--ox-focus": ("--pst-color-accent", "#c132af"),  # the focus ring, 4.9:1
+}
+_RANGE = ".optlib-explorer input[type=range]"
 _CSS = (
-    "<style>.optlib-explorer{background:#fff;color:#222;border:1px solid #ddd;border-radius:6px;"
-    "padding:8px 10px;margin:1em 0;font-family:system-ui,sans-serif}"
+    "<style>.optlib-explorer{"
+    + "".join(f"{name}:var({theme},{fallback});" for name, (theme, fallback) in _THEME.items())
+    + "".join(f"--ox-c{i}:{c};" for i, c in enumerate(plotting.COLORS))
+    + "background:var(--ox-bg);color:var(--ox-fg);border:1px solid var(--ox-border);"
+    "border-radius:6px;padding:8px 10px;margin:1em 0;font-family:system-ui,sans-serif;"
+    "max-width:100%;box-sizing:border-box}"
     ".optlib-explorer .ox-title{font-weight:600;margin-bottom:6px}"
-    ".optlib-explorer .ox-controls{display:flex;flex-wrap:wrap;gap:6px 22px;margin-bottom:4px}"
-    ".optlib-explorer label{display:inline-flex;align-items:center;gap:6px;font-size:15px}"
-    ".optlib-explorer input[type=range]{width:170px}"
+    ".optlib-explorer .ox-controls{display:flex;flex-wrap:wrap;gap:0 22px;margin-bottom:4px}"
+    ".optlib-explorer label{display:flex;align-items:center;gap:8px;font-size:15px;"
+    "flex:0 1 auto;min-width:0}"
+    ".optlib-explorer .ox-symbol{white-space:nowrap}"
     ".optlib-explorer output{min-width:3.5em;font-variant-numeric:tabular-nums}"
-    ".optlib-explorer .ox-panels{display:flex;flex-wrap:wrap;gap:4px}"
-    ".optlib-explorer svg{max-width:100%;height:auto}"
-    ".optlib-explorer .ox-readout{font-size:13px;min-height:1.3em}</style>"
+    # touch targets: the whole 44-px row takes a tap; the thumb is 26 px
+    f"{_RANGE}{{-webkit-appearance:none;appearance:none;background:transparent;height:44px;"
+    "width:170px;min-width:100px;flex:0 1 170px;margin:0;padding:0 2px;cursor:pointer}"
+    f"{_RANGE}::-webkit-slider-runnable-track{{height:4px;border-radius:2px;"
+    "background:var(--ox-muted)}"
+    f"{_RANGE}::-moz-range-track{{height:4px;border-radius:2px;background:var(--ox-muted)}}"
+    f"{_RANGE}::-webkit-slider-thumb{{-webkit-appearance:none;appearance:none;box-sizing:"
+    "border-box;width:26px;height:26px;margin-top:-11px;border-radius:50%;"
+    "background:var(--ox-thumb);border:2px solid var(--ox-bg)}"
+    f"{_RANGE}::-moz-range-thumb{{box-sizing:border-box;width:26px;height:26px;"
+    "border-radius:50%;background:var(--ox-thumb);border:2px solid var(--ox-bg)}"
+    f"{_RANGE}:focus{{outline:none}}"
+    f"{_RANGE}:focus-visible{{outline:3px solid var(--ox-focus);outline-offset:1px;"
+    "border-radius:4px}"
+    ".optlib-explorer .ox-panels{display:flex;flex-wrap:wrap;gap:4px 6px;"
+    "align-items:flex-start}"
+    ".optlib-explorer svg{max-width:100%;height:auto;overflow:visible}"
+    ".optlib-explorer svg text{fill:var(--ox-fg)}"
+    ".optlib-explorer svg .ox-axis{stroke:var(--ox-muted)}"
+    # contours are the map, not data: the muted colour, faded
+    ".optlib-explorer svg .ox-contour{stroke:var(--ox-muted);stroke-opacity:.45;fill:none}"
+    ".optlib-explorer svg .ox-series{stroke:var(--c);fill:none}"
+    ".optlib-explorer svg .ox-mark{fill:var(--c)}"
+    # a halo in the panel's colour keeps a note legible over lines and contours
+    ".optlib-explorer svg .ox-note{paint-order:stroke;stroke:var(--ox-bg);stroke-width:3px;"
+    "stroke-linejoin:round}"
+    ".optlib-explorer .ox-readout{font-size:14px;min-height:1.3em}</style>"
 )
 
 

@@ -246,3 +246,37 @@ def test_a_long_title_is_wrapped_inside_a_one_panel_figure():
     extent = drawing.fig._suptitle.get_window_extent(renderer)
     assert box.x0 <= extent.x0 and extent.x1 <= box.x1, "the title is cut off"
     assert drawing.fig.get_suptitle().replace("\n", " ") == title
+
+
+def test_web_view_draws_with_the_books_palette_and_dashes(explorer):
+    """Series j of a panel: the palette's colour j (a CSS variable holding plotting.COLORS)
+    and plotting's dash pattern j, as in the Jupyter view."""
+    from optlib import plotting
+
+    page = explorer.html()
+    for i, color in enumerate(plotting.COLORS):
+        assert f"--ox-c{i}:{color};" in page
+    for panel in explorer._spec()["panels"]:
+        n = len(panel["keys"])
+        assert panel["colors"] == [j % len(plotting.COLORS) for j in range(n)]
+        assert panel["dashes"] == [plotting.DASHES[j] for j in range(n)]
+    assert "#1f77b4" not in page and "#b8b8b8" not in page, "a colour not from the theme"
+
+
+def test_web_view_takes_its_colours_from_the_theme_with_legible_fallbacks():
+    """Every colour of the web view is a pydata-sphinx-theme variable with a fallback
+    (for pages without that theme) that is legible on the fallback background: text
+    4.5:1, axes, slider thumbs and the focus ring 3:1."""
+    from test_plotting import contrast
+
+    from optlib.explore import _CSS, _THEME
+
+    for name, (theme, fallback) in _THEME.items():
+        assert f"{name}:var({theme},{fallback});" in _CSS
+    background = _THEME["--ox-bg"][1]
+    assert contrast(_THEME["--ox-fg"][1], background) >= 4.5
+    for name in ("--ox-muted", "--ox-thumb", "--ox-focus"):
+        assert contrast(_THEME[name][1], background) >= 3.0, name
+    rules = re.sub(r"--ox-[\w-]+:[^;]*;", "", _CSS.split(".optlib-explorer{", 1)[1])
+    assert not re.search(r"#[0-9a-fA-F]{3,6}\b", rules), "a colour set outside the variables"
+    assert "focus-visible{outline:3px solid var(--ox-focus)" in _CSS
