@@ -113,15 +113,19 @@ def test_focus_is_visible_on_the_theme_buttons(browser, site):
 def test_maths_and_code_on_a_phone(browser, site, name):
     """At 390 px the page never scrolls sideways; a formula wider than the column
     scrolls inside it, is a tab stop, and its equation number stays in view; code
-    wraps."""
+    wraps; a wide figure keeps its text legible and scrolls."""
     page, *_ = open_page(browser, f"{site}/{name}", width=PHONE)
     state = page.evaluate(
         """() => ({
         page: document.scrollingElement.scrollWidth,
         numbers: [...document.querySelectorAll('div.math > .eqno')].map(e => {
             const r = e.getBoundingClientRect(); return [r.left, r.right]; }),
-        code: [...document.querySelectorAll('article pre')]
+        code: [...document.querySelectorAll('.cell_input pre')]
                 .filter(p => p.scrollWidth > p.clientWidth).length,
+        figures: [...document.querySelectorAll('.cell_output img')].map(i => {
+            const box = i.closest('.optbook-figure');
+            return [i.getBoundingClientRect().width / i.naturalWidth,
+                    box.scrollWidth > box.clientWidth + 1 ? box.tabIndex : 0]; }),
         wide: [...document.querySelectorAll('div.math mjx-container')]
                 .filter(m => m.scrollWidth > m.clientWidth + 1).map(m => m.tabIndex),
     })"""
@@ -131,4 +135,6 @@ def test_maths_and_code_on_a_phone(browser, site, name):
     assert state["numbers"], "no numbered equation"
     assert all(0 <= left and right <= PHONE for left, right in state["numbers"])
     assert state["wide"] and all(t == 0 for t in state["wide"])
-    assert state["code"] == 0, "code or output hides off the edge instead of wrapping"
+    assert state["code"] == 0, "code hides off the edge instead of wrapping"
+    # figures keep >= 0.65 of their drawn size (text >= 9 px), in a box that scrolls
+    assert state["figures"] and all(s >= 0.649 and t == 0 for s, t in state["figures"])
