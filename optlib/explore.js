@@ -106,20 +106,26 @@
     const contour = {class: "ox-contour", "stroke-width": 0.8};
     for (const seg of panel.contours) polyline(svg, seg.map(p => [sx(p[0]), sy(p[1])]), contour, clip);
     if (panel.minimizer) text(svg, sx(panel.minimizer[0]) - 6, sy(panel.minimizer[1]) + 5, "\u2605", {"font-size": 14});
+    const said = [];
     panel.keys.forEach((key, i) => {
       const s = series(key, k), n = s.shape[0], pts = [];
+      let last = null;
       for (let j = 0; j < n; j++) {
         const x = s.values[2 * j], y = s.values[2 * j + 1];
         if (!isFinite(x) || !isFinite(y)) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(x), sy(y)]);
+        last = [x, y];
       }
       polyline(svg, pts, look(panel, i, 1.6), clip);
       if (pts.length) el("circle", {cx: pts[0][0], cy: pts[0][1], r: 3, class: "ox-mark",
                                     style: `--c:var(--ox-c${panel.colors[i]})`}, svg);
       const at = spec.diverged[key][k];
       if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel, i);
+      said.push(at >= 0 ? `${name(panel, i)} diverges at step ${at}`
+                : last ? `${name(panel, i)} ends at (${short(last[0])}, ${short(last[1])})` : "");
     });
     legend(svg, panel);
+    return `${panel.title || "paths"} over the contour lines: ${said.filter(x => x).join("; ")}`;
   }
   function drawCurves(svg, panel, k, clip) {
     const all = panel.keys.map(key => series(key, k).values);
@@ -127,18 +133,29 @@
     const [lo, hi] = panel.ylim;  // the grid's range (Explorer.ylim): the axes stay put
     const xs = panel.x || Array.from({length: n}, (_, j) => j * panel.stride);
     const [sx, sy] = axes(svg, panel, [xs[0], xs[xs.length - 1]], [lo, hi]);
+    const said = [];
     all.forEach((v, i) => {
       const pts = [];
+      let last = null;
       for (let j = 0; j < v.length; j++) {
         if (!isFinite(v[j])) { if (pts.length) break; continue; }  // leading NaN: not yet defined
         pts.push([sx(xs[j]), sy(panel.logy ? Math.max(v[j], lo) : v[j])]);
+        last = v[j];
       }
       polyline(svg, pts, look(panel, i, 1.6), clip);
       const at = spec.diverged[panel.keys[i]][k];
       if (at >= 0 && pts.length) divergence(svg, pts[pts.length - 1][0], pts[pts.length - 1][1], at, panel, i);
+      said.push(at >= 0 ? `${name(panel, i)} diverges at step ${at}`
+                : last !== null ? `${name(panel, i)} ends at ${short(last)}` : "");
     });
     legend(svg, panel);
+    const scale = panel.logy ? " (log scale)" : "";
+    return `${panel.title ? panel.title + ": " : ""}${panel.ylabel} against ${panel.xlabel}${scale}: ` +
+      said.filter(x => x).join("; ");
   }
+  // words for a screen reader: which series, and where it ends (3 significant digits)
+  const name = (panel, i) => panel.labels[i] || (panel.keys.length > 1 ? `series ${i + 1}` : "the run");
+  const short = v => String(Number(v.toPrecision(3)));
 
   const box = root.querySelector(".ox-panels"), readout = root.querySelector(".ox-readout");
   const inputs = Array.from(root.querySelectorAll("input[type=range]"));
@@ -158,12 +175,11 @@
     box.innerHTML = "";
     spec.panels.forEach((panel, p) => {
       const rows = panel.labels.filter(label => label).length, h = H + (rows ? ROW * rows + 6 : 0);
-      const svg = el("svg", {viewBox: `0 0 ${W} ${h}`, width: W, height: h, role: "img",
-                             "aria-label": panel.title || panel.ylabel}, box);
+      const svg = el("svg", {viewBox: `0 0 ${W} ${h}`, width: W, height: h, role: "img"}, box);
       const id = `${root.id}-clip-${p}`;
       const cp = el("clipPath", {id: id}, el("defs", {}, svg));
       el("rect", {x: M.l, y: M.t, width: W - M.l - M.r, height: H - M.t - M.b}, cp);
-      (panel.kind === "paths" ? drawPaths : drawCurves)(svg, panel, k, `url(#${id})`);
+      svg.setAttribute("aria-label", (panel.kind === "paths" ? drawPaths : drawCurves)(svg, panel, k, `url(#${id})`));
     });
     readout.textContent = spec.readout ? spec.readout[k] : "";
     root.dataset.index = k;

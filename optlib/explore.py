@@ -419,7 +419,7 @@ class Explorer:
             )
         ident = f"ox-{uuid.uuid4().hex[:12]}"
         controls = "".join(
-            f'<label><span class="ox-symbol">{html.escape(s.text)}</span> = '
+            f"<label>{_label(s)} = "
             f'<input type="range" min="0" max="{len(s.values) - 1}" step="1" '
             f'value="{s.default_index}" aria-label="{html.escape(s.text)}" '
             f'aria-valuetext="{_fmt(s.default)}">'
@@ -502,6 +502,16 @@ _CSS = (
     "stroke-linejoin:round}"
     ".optlib-explorer .ox-readout{font-size:14px;min-height:1.3em}</style>"
 )
+
+
+def _label(slider):
+    """A slider's symbol on the web: TeX for MathJax to typeset (as JupyterLab shows
+    it; a notebook's page ignores maths outside classes like ``mathjax_process``), or
+    plain words; the range input's aria-label is the plain text."""
+    if _is_maths(slider.symbol):
+        tex = html.escape(rf"\({slider.symbol}\)")
+        return f'<span class="ox-symbol mathjax_process">{tex}</span>'
+    return f'<span class="ox-symbol">{html.escape(slider.text)}</span>'
 
 
 def _is_maths(symbol):

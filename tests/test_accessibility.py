@@ -138,3 +138,37 @@ def test_maths_and_code_on_a_phone(browser, site, name):
     assert state["code"] == 0, "code hides off the edge instead of wrapping"
     # figures keep >= 0.65 of their drawn size (text >= 9 px), in a box that scrolls
     assert state["figures"] and all(s >= 0.649 and t == 0 for s, t in state["figures"])
+
+
+@pytest.mark.parametrize("name", pages())
+def test_explorers_say_what_they_show(browser, site, name):
+    """Each explorer panel is an image whose name states its result in words (where each
+    series ends, or where it diverged) and follows the sliders; slider symbols are
+    typeset, never raw TeX; every explorer has a readout."""
+    page, *_ = open_page(browser, f"{site}/{name}")
+    explorers = page.locator(".optlib-explorer")
+    described = []
+    for e in range(explorers.count()):
+        explorer = explorers.nth(e)
+        names = explorer.locator("svg[role=img]").evaluate_all(
+            "svgs => svgs.map(s => s.getAttribute('aria-label'))"
+        )
+        symbols = explorer.locator(".ox-symbol").evaluate_all(
+            "spans => spans.map(s => [s.innerText, !!s.querySelector('mjx-container')])"
+        )
+        readout = explorer.locator(".ox-readout").inner_text()
+        slider = explorer.locator("input[type=range]").first
+        slider.focus()
+        page.keyboard.press("End" if slider.input_value() == "0" else "Home")
+        moved = explorer.locator("svg[role=img]").evaluate_all(
+            "svgs => svgs.map(s => s.getAttribute('aria-label'))"
+        )
+        described.append((names, symbols, readout, moved))
+    page.close()
+    for names, symbols, readout, moved in described:
+        assert names and all(" ends at " in n or " diverges at step " in n for n in names), names
+        assert moved != names, "a panel's description did not follow the slider"
+        for text, typeset in symbols:
+            assert "\\" not in text and "_" not in text, f"raw TeX in a slider label: {text!r}"
+            assert typeset or " " in text or len(text) > 1, text
+        assert readout.strip(), "an explorer without a readout"
