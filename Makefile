@@ -1,5 +1,6 @@
 # The book's two commands (see README.md):
 #   make book   set up .venv from the pinned requirements, then build the website
+#   make pdf    build the website, then print it as one PDF, _build/pdf/book.pdf
 #   make test   set up .venv, then run every test (optlib, doctests, every notebook)
 # Set-up is guarded by a stamp file: a re-run only reinstalls when the pins change.
 
@@ -10,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test lab vendor bench clean publish
+.PHONY: setup book pdf test lab vendor bench clean publish
 
 setup: $(STAMP)
 
@@ -38,6 +39,11 @@ book: setup
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	test -f _build/html/index.html
 	@echo "The book is at _build/html/index.html"
+
+# The whole book as one PDF (contents, bookmarks, explorers as static figures), printed by
+# headless Chromium from the built site: _build/pdf/book.pdf
+pdf: book
+	$(BIN)/python scripts/pdf.py
 
 test: setup
 	$(BIN)/python -m pytest

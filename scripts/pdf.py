@@ -199,7 +199,7 @@ def render_page(browser, url):
     ``headings`` are ``(level, text)`` of the headings printed, the title first."""
     page = browser.new_page(viewport=VIEWPORT)
     try:
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")
         wait_for_maths(page)
         page.emulate_media(media="print")
         explorers = page.evaluate(_FREEZE)
