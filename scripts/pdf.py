@@ -160,15 +160,16 @@ _FREEZE = """
 }
 """.replace("__MARKER__", MARKER)
 
-# Display equations wider than the column are scaled down to fit (on screen they scroll);
-# links into the site lose their target (the PDF has no site to go to).
+# Equations and tables wider than their column are scaled down to fit (on screen they
+# scroll); links into the site lose their target (the PDF has no site to go to).
 _FIT = """
 () => {
-  for (const eq of document.querySelectorAll('mjx-container[display="true"]')) {
-    const inner = eq.firstElementChild;
-    const wide = inner ? inner.getBoundingClientRect().width : 0;
-    const room = eq.parentElement.getBoundingClientRect().width;
-    if (wide > room) eq.style.zoom = (room / wide).toFixed(3);
+  for (const wide of document.querySelectorAll("article mjx-container, article table")) {
+    const inner = wide.tagName === "TABLE" ? wide : wide.firstElementChild || wide;
+    const width = Math.max(wide.scrollWidth, inner.getBoundingClientRect().width);
+    const room = wide.parentElement.closest("p, li, dd, td, th, div, section")
+      .getBoundingClientRect().width;
+    if (width > room) wide.style.zoom = (room / width).toFixed(3);
   }
   for (const a of document.querySelectorAll("a[href]")) {
     if (new URL(a.href, location.href).origin === location.origin) a.removeAttribute("href");
