@@ -160,8 +160,8 @@ _FREEZE = """
 }
 """.replace("__MARKER__", MARKER)
 
-# Equations and tables wider than their column are scaled down to fit (on screen they
-# scroll); links into the site lose their target (the PDF has no site to go to).
+# Equations, tables and outputs wider than their column are scaled down to fit (on screen
+# they scroll); links into the site lose their target (the PDF has no site to go to).
 _FIT = """
 () => {
   for (const wide of document.querySelectorAll("article mjx-container, article table")) {
@@ -170,6 +170,13 @@ _FIT = """
     const room = wide.parentElement.closest("p, li, dd, td, th, div, section")
       .getBoundingClientRect().width;
     if (width > room) wide.style.zoom = (room / width).toFixed(3);
+  }
+  // an output's columns (a printed table) read better scaled down than wrapped
+  for (const pre of document.querySelectorAll("article .cell_output pre")) {
+    pre.style.setProperty("white-space", "pre", "important");
+    const scale = pre.clientWidth / pre.scrollWidth;
+    if (scale < 1 && scale >= 0.5) pre.style.zoom = scale.toFixed(3);
+    else pre.style.removeProperty("white-space");  // fits, or too wide to scale: wraps
   }
   for (const a of document.querySelectorAll("a[href]")) {
     if (new URL(a.href, location.href).origin === location.origin) a.removeAttribute("href");
