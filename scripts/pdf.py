@@ -307,10 +307,10 @@ def build_pdf(browser, base_url, out=OUT, log=print):
     # the contents page's own length decides where the chapters start: settle it
     front = 1
     while True:
-        starts, page = [], front
+        starts, first = [], front
         for _, reader, _ in chapters:
-            starts.append(page)
-            page += len(reader.pages)
+            starts.append(first)
+            first += len(reader.pages)
         contents = _print_html(browser, contents_html(book, entries, starts))
         if len(contents.pages) == front:
             break
@@ -336,7 +336,8 @@ def build_pdf(browser, base_url, out=OUT, log=print):
 
     for rect, target in _contents_links(browser, book, entries, starts):
         writer.add_annotation(0, Link(rect=rect, target_page_index=target, fit=Fit.fit()))
-    writer.add_metadata({"/Title": book["title"], "/Author": "The optlib authors"})
+    author = yaml.safe_load((ROOT / "_config.yml").read_text()).get("author", "")
+    writer.add_metadata({"/Title": book["title"], "/Author": author})
     writer.page_mode = "/UseOutlines"
 
     out = Path(out)
