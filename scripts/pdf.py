@@ -131,8 +131,11 @@ _FREEZE = """
     first.value = start;
     first.dispatchEvent(new Event("input", {bubbles: true}));
 
+    // still an .optlib-explorer, with its stylesheet: the panels keep the explorer's look
     const figure = document.createElement("figure");
-    figure.className = "optlib-static";
+    figure.className = "optlib-explorer optlib-static";
+    figure.setAttribute("aria-label", root.getAttribute("aria-label") || "explorer");
+    root.querySelectorAll("style").forEach(style => figure.appendChild(style.cloneNode(true)));
     const title = root.querySelector(".ox-title");
     if (title) figure.appendChild(title.cloneNode(true));
     const grid = document.createElement("div");
