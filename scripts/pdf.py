@@ -112,7 +112,12 @@ _FREEZE = """
     const columns = [...new Set(picks)].map((value, s) => {
       first.value = value;
       first.dispatchEvent(new Event("input", {bubbles: true}));
-      const caption = labels.map(l => l.textContent.replace(/\\s+/g, " ").trim()).join(", ");
+      // "β₁ = 0.9, β₂ = 0.999": each symbol as shown (typeset by MathJax, or words)
+      const caption = labels.flatMap((l, i) => [
+        i ? ", " : "",
+        l.querySelector(".ox-symbol").cloneNode(true),
+        ` = ${l.querySelector("output").textContent}`,
+      ]);
       const panels = [...root.querySelectorAll(".ox-panels > svg")].map(svg => {
         const copy = svg.cloneNode(true);
         copy.querySelectorAll("clipPath").forEach(clip => {
@@ -141,21 +146,21 @@ _FREEZE = """
     const grid = document.createElement("div");
     grid.className = "ox-grid";
     grid.style.gridTemplateColumns = `repeat(${columns.length}, minmax(0, 1fr))`;
-    const cell = (cls, text) => {
+    const cell = (cls, nodes) => {
       const div = document.createElement("div");
       div.className = cls;
-      div.textContent = text;
+      div.append(...nodes);
       grid.appendChild(div);
     };
     columns.forEach(c => cell("ox-caption", c.caption));
     columns[0].panels.forEach((_, p) => columns.forEach(c => grid.appendChild(c.panels[p])));
-    if (columns.some(c => c.readout)) columns.forEach(c => cell("ox-readout", c.readout));
+    if (columns.some(c => c.readout)) columns.forEach(c => cell("ox-readout", [c.readout]));
     figure.appendChild(grid);
-    const symbol = root.querySelector(".ox-symbol").textContent;
+    const symbol = root.querySelector(".ox-symbol").cloneNode(true);
     const others = inputs.length > 1 ? ", the other sliders at their defaults" : "";
     const note = document.createElement("figcaption");
-    note.textContent = `Printed at ${columns.length} settings of ${symbol}${others};`
-      + " __MARKER__.";
+    note.append(`Printed at ${columns.length} settings of `, symbol,
+                `${others}; __MARKER__.`);
     figure.appendChild(note);
     root.replaceWith(figure);
   });

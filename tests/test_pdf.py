@@ -19,6 +19,10 @@ import pdf  # noqa: E402
 CHAPTER = "book/adam.html"  # two explorers, exercises with solutions, long code
 
 
+def _squeeze(text):
+    return re.sub(r"\s+", "", text)
+
+
 def print_view(browser, url, width):
     """A page as the print stylesheet lays it out ``width`` CSS pixels wide."""
     page = browser.new_page(viewport={"width": width, "height": 1000})
@@ -50,7 +54,7 @@ def test_print_hides_sliders_and_shows_each_explorers_values(printed):
         for label in explorer.locator(".ox-controls label").all():
             symbol = label.locator(".ox-symbol").inner_text()
             value = label.locator("output").inner_text()
-            assert label.is_visible() and f"{symbol} = {value}" in " ".join(text.split())
+            assert label.is_visible() and _squeeze(f"{symbol}={value}") in _squeeze(text)
 
 
 def test_print_keeps_explorers_and_code_inside_their_boxes(printed):
@@ -100,10 +104,6 @@ def book(browser, site, tmp_path_factory):
     summary = pdf.build_pdf(browser, site, out, log=lambda message: None)
     reader = PdfReader(summary["path"])
     return summary, reader
-
-
-def _squeeze(text):
-    return re.sub(r"\s+", "", text)
 
 
 def test_pdf_has_every_chapter_in_its_text_contents_and_outline(book):
