@@ -74,3 +74,41 @@ def test_notebook_imports_optlib(path):
     nb = json.loads(path.read_text())
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "import optlib" in code or "from optlib" in code, f"{path.name} does not use optlib"
+
+
+def maths_broken_by_a_list_marker(text):
+    """Lines of Markdown that open a list item ("+ ", "- ", "* ") while an inline
+    formula is still open: Markdown then ends the paragraph there, and the formula
+    shows as raw TeX on the site and in JupyterLab."""
+    broken, dollars, display = [], 0, False
+    for line in text.splitlines():
+        if line.strip().startswith("$$"):
+            display = not display or line.strip().endswith("$$") and len(line.strip()) > 2
+            dollars = 0
+            continue
+        if display:
+            continue
+        if not line.strip():
+            dollars = 0  # a blank line ends the paragraph
+            continue
+        if dollars % 2 and line.lstrip()[:2] in ("+ ", "- ", "* "):
+            broken.append(line)
+        dollars += line.replace("\\$", "").count("$")
+    return broken
+
+
+def test_the_list_marker_check_can_fail():
+    assert maths_broken_by_a_list_marker("as $a\n+ b$ then") == ["+ b$ then"]
+    assert not maths_broken_by_a_list_marker("as $a +\nb$ then\n\n- an item")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_inline_maths_is_cut_by_a_list_marker(path):
+    cells = json.loads(path.read_text())["cells"]
+    broken = [
+        line
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        for line in maths_broken_by_a_list_marker("".join(cell["source"]))
+    ]
+    assert not broken, f"{path.name}: a line opens a list inside a formula: {broken}"
