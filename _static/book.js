@@ -54,3 +54,16 @@
     if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(formulas);
   });
 })();
+
+// Paper is white: a page printed while the site is dark prints in the light colours,
+// then the reader's mode comes back.
+(() => {
+  let mode = null;
+  window.addEventListener("beforeprint", () => {
+    mode = document.documentElement.dataset.theme;
+    document.documentElement.dataset.theme = "light";
+  });
+  window.addEventListener("afterprint", () => {
+    if (mode) document.documentElement.dataset.theme = mode;
+  });
+})();

@@ -11,7 +11,7 @@ import re
 import sys
 
 import pytest
-from test_site import HTML, ROOT
+from test_site import HTML, ROOT, open_page
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import pdf  # noqa: E402
@@ -132,3 +132,18 @@ def test_pdf_shows_each_explorer_as_a_static_figure(book):
     assert in_site >= 1
     assert summary["explorers"] == in_site
     assert text.count(_squeeze(pdf.MARKER)) == in_site
+
+
+def test_a_page_printed_in_dark_mode_prints_light(browser, site):
+    """Paper is white: print switches a dark page to the light colours, then back."""
+    page, *_ = open_page(browser, f"{site}/{CHAPTER}", dark=True)
+    try:
+        modes = page.evaluate(
+            """() => { const html = document.documentElement, seen = [html.dataset.theme];
+            window.dispatchEvent(new Event('beforeprint')); seen.push(html.dataset.theme);
+            window.dispatchEvent(new Event('afterprint')); seen.push(html.dataset.theme);
+            return seen; }"""
+        )
+    finally:
+        page.close()
+    assert modes == ["dark", "light", "dark"]
