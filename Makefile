@@ -11,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book pdf test lab vendor bench clean publish
+.PHONY: setup book pdf test lab vendor bench clean publish student grade
 
 setup: $(STAMP)
 
@@ -56,6 +56,17 @@ publish: book
 	mkdir -p "$(DEST)"
 	cp -R _build/html/. "$(DEST)/"
 	@echo "The book is in $(DEST) (open index.html, or serve the folder)"
+
+# The course kit (coursekit/, README "For teachers"): the student edition of every chapter
+# with exercises in _build/student/, its autograders and reference solutions in
+# _build/autograder/; then `make grade SUBMISSIONS=folder` writes folder/grades.csv.
+student: setup
+	$(BIN)/python -m coursekit.edition
+
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks"; exit 1; }
+	test -f _build/autograder/questions.json || $(MAKE) student
+	$(BIN)/python -m coursekit.grade "$(SUBMISSIONS)"
 
 lab: setup
 	$(BIN)/jupyter lab book/

@@ -1,0 +1,224 @@
+"""Write the student edition and its autograders: `python -m coursekit.edition`.
+
+For each chapter with exercises this writes an otter-grader master notebook (the chapter
+with every solution removed and each exercise turned into a question) and runs
+`otter assign` on it, then collects:
+
+- `_build/student/<chapter>.ipynb`: the notebook to hand out;
+- `_build/autograder/<chapter>.zip`: its autograder, for `coursekit.grade`;
+- `_build/autograder/<chapter>-solution.ipynb`: the reference solutions (teacher only).
+
+An exercise whose solution has checked code becomes an answer cell (the solution's code
+reduced to the names its check reads, computed values replaced by `...`) graded by the
+check's asserts as a hidden test. An exercise that asks for a proof gets a "Your proof
+here" cell, graded by the teacher ("manual" in the grade table).
+"""
+
+import argparse
+import ast
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from coursekit.exercises import find_exercises, source, split_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+PROOF_PROMPT = "*Your proof here.* (Graded by your teacher.)"
+
+
+def toc_chapters():
+    """The chapter notebooks, in the order of _toc.yml."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("file", "")).startswith("book/"):
+                found.append(ROOT / (node["file"] + ".ipynb"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    return [path for path in found if path.exists()]
+
+
+def is_given(value):
+    """Whether an assigned value is a constant the exercise states (e.g. `T = 10_000`)."""
+    return all(
+        isinstance(node, ast.Constant | ast.BinOp | ast.UnaryOp | ast.operator | ast.unaryop)
+        for node in ast.walk(value)
+    )
+
+
+def answer_prompt(ex):
+    """The student's answer cell: the names the check reads, with `...` to fill in."""
+    read = {
+        node.id
+        for node in ast.walk(ast.parse(ex.check))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    lines, done = [], set()
+    for node in ast.walk(ast.parse(ex.code)):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = [t for t in node.targets if isinstance(t, ast.Name)]
+            for t in node.targets:
+                if isinstance(t, ast.Tuple):
+                    targets += [e for e in t.elts if isinstance(e, ast.Name)]
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+            targets = [node.target]
+        for target in targets:
+            if target.id not in read or target.id in done:
+                continue
+            done.add(target.id)
+            given = isinstance(node, ast.Assign) and node.targets == [target]
+            if given and is_given(node.value):
+                lines.append(f"{target.id} = {ast.unparse(node.value)}  # given")
+            else:
+                lines.append(f"{target.id} = ...")
+    head = f"# Exercise {ex.label}: replace each ... (hidden tests check these names)"
+    return "\n".join([head, *lines])
+
+
+def raw(text):
+    """An otter-assign directive cell."""
+    return nbformat.v4.new_raw_cell(text)
+
+
+def question_cells(ex):
+    """The master notebook's cells for one exercise, in otter's format.
+
+    Otter keeps PROMPT blocks and lines for students only and SOLUTION blocks (here the
+    solution's prose and code) for the teacher's reference notebook only.
+    """
+    code, md = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    proof = ex.asks_proof
+    cells = []
+    if ex.autograded:
+        prose = [] if proof else [md(ex.solution)]
+        cells += [
+            raw(f"# BEGIN QUESTION\nname: {ex.label}\npoints: 1\ncheck_cell: false"),
+            md(ex.text),
+            raw("# BEGIN SOLUTION"),
+            *prose,
+            code(
+                f'""" # BEGIN PROMPT\n{answer_prompt(ex)}\n"""  # END PROMPT\n'
+                f"# BEGIN SOLUTION NO PROMPT\n{ex.code}\n# END SOLUTION"
+            ),
+            raw("# END SOLUTION"),
+            raw("# BEGIN TESTS"),
+            code(f"# HIDDEN\n{ex.check}"),
+            raw("# END TESTS"),
+            raw("# END QUESTION"),
+        ]
+    if proof:
+        name = f"{ex.label}-proof" if ex.autograded else ex.label
+        text = [] if ex.autograded else [md(ex.text)]
+        cells += [
+            raw(f"# BEGIN QUESTION\nname: {name}\nmanual: true\npoints: 1"),
+            *text,
+            raw("# BEGIN PROMPT"),
+            md(PROOF_PROMPT),
+            raw("# END PROMPT"),
+            raw("# BEGIN SOLUTION"),
+            md(ex.solution),
+            raw("# END SOLUTION"),
+            raw("# END QUESTION"),
+        ]
+    return cells
+
+
+def master_notebook(nb, name):
+    """The chapter as an otter master notebook: solutions out, exercises as questions."""
+    exercises = find_exercises(nb)
+    by_label = {ex.label: ex for ex in exercises}
+    moved = {i for ex in exercises for i in ex.code_cells}
+    config = {
+        "name": name,
+        "init_cell": False,
+        "check_all_cell": False,
+        "export_cell": False,
+        "run_tests": False,
+        "generate": {"show_hidden": True, "print_summary": False, "logo": False},
+    }
+    cells = [raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))]
+    for i, cell in enumerate(nb["cells"]):
+        if i in moved:
+            continue
+        if cell["cell_type"] != "markdown":
+            cells.append(copy.deepcopy(cell))
+            continue
+        for kind, text in split_markdown(source(cell)):
+            if kind == "prose":
+                cells.append(nbformat.v4.new_markdown_cell(text.strip("\n")))
+            elif kind == "exercise":
+                label = text.split(":label:")[1].split()[0]
+                cells += question_cells(by_label[label])
+    master = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(nb["metadata"]))
+    return master, exercises
+
+
+def questions(exercises):
+    """The grade table's columns for a chapter: (name, "auto" | "manual")."""
+    out = []
+    for ex in exercises:
+        if ex.autograded:
+            out.append((ex.label, "auto"))
+        if ex.asks_proof:
+            out.append((ex.label if not ex.autograded else f"{ex.label}-proof", "manual"))
+    return out
+
+
+def build(chapters, out=ROOT / "_build"):
+    """Write the student notebooks, autograders and reference solutions of `chapters`."""
+    student, grader = out / "student", out / "autograder"
+    work = out / "coursekit"
+    for folder in (student, grader):
+        folder.mkdir(parents=True, exist_ok=True)
+    index = {}
+    for path in chapters:
+        nb = nbformat.read(path, as_version=4)
+        name = path.stem
+        master, exercises = master_notebook(nb, name)
+        if not exercises:
+            continue
+        shutil.rmtree(work / name, ignore_errors=True)
+        (work / name).mkdir(parents=True)
+        nbformat.write(master, work / name / f"{name}.ipynb")
+        subprocess.run(
+            [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", "dist"],
+            cwd=work / name,
+            check=True,
+            capture_output=True,
+        )
+        dist = work / name / "dist"
+        shutil.copy(dist / "student" / f"{name}.ipynb", student / f"{name}.ipynb")
+        shutil.copy(dist / "autograder" / f"{name}.ipynb", grader / f"{name}-solution.ipynb")
+        (zipped,) = (dist / "autograder").glob(f"{name}-autograder_*.zip")
+        shutil.copy(zipped, grader / f"{name}.zip")
+        index[name] = questions(exercises)
+    (grader / "questions.json").write_text(json.dumps(index, indent=1) + "\n")
+    return index
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="chapter names (default: all)")
+    args = parser.parse_args()
+    chapters = [p for p in toc_chapters() if not args.chapters or p.stem in args.chapters]
+    index = build(chapters)
+    for name, qs in index.items():
+        auto = sum(kind == "auto" for _, kind in qs)
+        print(f"_build/student/{name}.ipynb: {auto} autograded, {len(qs) - auto} manual")
+
+
+if __name__ == "__main__":
+    main()
