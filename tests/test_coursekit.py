@@ -1,0 +1,126 @@
+"""The course kit (coursekit/, issue 18): the student edition holds no solution, runs in
+the book's kernel before any answer is filled in, and its autograder gives full marks to
+the reference solutions, none to the untouched edition and partial marks in between."""
+
+import csv
+import json
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from coursekit.edition import ROOT, build, toc_chapters
+from coursekit.exercises import find_exercises, source
+from coursekit.grade import grade_folder
+
+# the chapter graded in the tests: two autograded questions (for partial marks), quick to run
+GRADED = "schedules"
+CHAPTERS = [p for p in toc_chapters() if find_exercises(nbformat.read(p, as_version=4))]
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """The student edition and autograders of every chapter, built once."""
+    out = tmp_path_factory.mktemp("kit")
+    return out, build(CHAPTERS, out)
+
+
+def student(kit, name):
+    return nbformat.read(kit[0] / "student" / f"{name}.ipynb", as_version=4)
+
+
+def sentences(text):
+    """The sentences of a solution block (directive lines dropped), 30 characters or more."""
+    body = "\n".join(line for line in text.splitlines()[1:-1] if not line.startswith(":"))
+    parts = re.split(r"(?<=[.:;?!])\s+|\n\s*\n|\$\$", body)
+    return {" ".join(p.split()) for p in parts if len(" ".join(p.split())) >= 30}
+
+
+def test_every_chapter_with_exercises_has_an_edition(kit):
+    out, index = kit
+    assert len(CHAPTERS) >= 10 and sorted(index) == sorted(p.stem for p in CHAPTERS)
+    for path in CHAPTERS:
+        exercises = find_exercises(nbformat.read(path, as_version=4))
+        text = "\n".join(source(c) for c in student(kit, path.stem).cells)
+        names = [q for q, _ in index[path.stem]]
+        for ex in exercises:
+            assert ex.text.strip() in text, f"{ex.label} missing from the student edition"
+            assert ex.label in names
+            if not ex.autograded:
+                assert dict(index[path.stem])[ex.label] == "manual"
+                assert "Your proof here" in text
+        assert (out / "autograder" / f"{path.stem}.zip").exists()
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_student_edition_holds_no_solution(kit, path):
+    """No sentence of a {solution} block, no line of solution code, no hidden test."""
+    chapter = nbformat.read(path, as_version=4)
+    exercises = find_exercises(chapter)
+    solution_cells = {i for ex in exercises for i in ex.code_cells}
+    # text the chapter shows elsewhere may appear in the edition
+    elsewhere = "\n".join(
+        re.sub(r"```\{solution\}.*?^```", "", source(c), flags=re.M | re.S)
+        for i, c in enumerate(chapter.cells)
+        if i not in solution_cells
+    )
+    nb = student(kit, path.stem)
+    text = " ".join(" ".join(source(c).split()) for c in nb.cells)
+    for ex in exercises:
+        for sentence in sentences(ex.solution):
+            assert sentence not in text, f"{ex.label}: solution text in the edition"
+        for line in (ex.code + "\n" + ex.check).splitlines():
+            line = line.strip()
+            if len(line) >= 25 and line not in elsewhere:
+                assert line not in text, f"{ex.label}: solution or test code {line!r}"
+    assert "solution}" not in text
+    for test in nb.metadata["otter"]["tests"].values():
+        assert all(not suite["cases"] for suite in test["suites"])  # hidden tests stay out
+
+
+def test_student_edition_runs_before_any_answer(kit):
+    """Every chapter's edition runs top to bottom in the book's kernel, answers unfilled."""
+    for path in CHAPTERS:
+        nb = student(kit, path.stem)
+        client = NotebookClient(
+            nb, kernel_name="optbook", timeout=900, resources={"metadata": {"path": str(ROOT)}}
+        )
+        client.execute()  # raises CellExecutionError on the first error
+        answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
+        assert answers and all(c.cell_type == "markdown" or c.outputs == [] for c in answers)
+
+
+def test_grades(kit, tmp_path):
+    """Reference solutions get full marks, the untouched edition zero, a half-solved one half."""
+    out, index = kit
+    reference = nbformat.read(out / "autograder" / f"{GRADED}-solution.ipynb", as_version=4)
+    untouched = student(kit, GRADED)
+    auto = [q for q, kind in index[GRADED] if kind == "auto"]
+    assert len(auto) >= 2
+    # partly solved: the first question answered with the chapter's own solution code
+    exercise = next(
+        ex
+        for ex in find_exercises(nbformat.read(ROOT / "book" / f"{GRADED}.ipynb"))
+        if ex.label == auto[0]
+    )
+    partial = nbformat.read(out / "student" / f"{GRADED}.ipynb", as_version=4)
+    (cell,) = [c for c in partial.cells if f"Exercise {auto[0]}:" in source(c)]
+    cell.source = exercise.code
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name, nb in (("reference", reference), ("untouched", untouched), ("partial", partial)):
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    grade_folder(folder, tmp_path / "grades.csv", autograders=out / "autograder")
+    with open(tmp_path / "grades.csv") as f:
+        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    scores = {
+        name: [float(rows[f"{name}.ipynb"][q]) for q in auto]
+        for name in ("reference", "untouched", "partial")
+    }
+    assert scores["reference"] == [1.0] * len(auto)
+    assert scores["untouched"] == [0.0] * len(auto)
+    assert scores["partial"] == [1.0] + [0.0] * (len(auto) - 1)
+    manual = [q for q, kind in index[GRADED] if kind == "manual"]
+    assert all(rows["partial.ipynb"][q] == "manual" for q in manual)
+    assert json.loads((out / "autograder" / "questions.json").read_text())[GRADED]
