@@ -16,15 +16,16 @@ here" cell, graded by the teacher ("manual" in the grade table).
 
 import argparse
 import ast
+import contextlib
 import copy
+import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import yaml
+from otter.assign import main as assign
 
 from coursekit.exercises import find_exercises, source, split_markdown
 
@@ -193,12 +194,8 @@ def build(chapters, out=ROOT / "_build"):
         shutil.rmtree(work / name, ignore_errors=True)
         (work / name).mkdir(parents=True)
         nbformat.write(master, work / name / f"{name}.ipynb")
-        subprocess.run(
-            [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", "dist"],
-            cwd=work / name,
-            check=True,
-            capture_output=True,
-        )
+        with contextlib.redirect_stdout(io.StringIO()):
+            assign(str(work / name / f"{name}.ipynb"), str(work / name / "dist"), no_pdfs=True)
         dist = work / name / "dist"
         shutil.copy(dist / "student" / f"{name}.ipynb", student / f"{name}.ipynb")
         shutil.copy(dist / "autograder" / f"{name}.ipynb", grader / f"{name}-solution.ipynb")

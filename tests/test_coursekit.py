@@ -101,7 +101,7 @@ def test_grades(kit, tmp_path):
     # partly solved: the first question answered with the chapter's own solution code
     exercise = next(
         ex
-        for ex in find_exercises(nbformat.read(ROOT / "book" / f"{GRADED}.ipynb"))
+        for ex in find_exercises(nbformat.read(ROOT / "book" / f"{GRADED}.ipynb", as_version=4))
         if ex.label == auto[0]
     )
     partial = nbformat.read(out / "student" / f"{GRADED}.ipynb", as_version=4)
