@@ -27,7 +27,7 @@ import nbformat
 import yaml
 from otter.assign import main as assign
 
-from coursekit.exercises import find_exercises, source, split_markdown
+from coursekit.exercises import defined_names, find_exercises, source, split_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 PROOF_PROMPT = "*Your proof here.* (Graded by your teacher.)"
@@ -52,41 +52,56 @@ def toc_chapters():
 
 
 def is_given(value):
-    """Whether an assigned value is a constant the exercise states (e.g. `T = 10_000`)."""
-    return all(
-        isinstance(node, ast.Constant | ast.BinOp | ast.UnaryOp | ast.operator | ast.unaryop)
-        for node in ast.walk(value)
-    )
+    """Whether an assigned value is a number the exercise states (`T = 10_000`), not a result."""
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value = value.operand
+    return isinstance(value, ast.Constant)
+
+
+def bindings(code):
+    """{name: value} for each name the code binds, in order; the value is None unless the
+    name is bound once, by a plain assignment."""
+    found, count = {}, {}
+    for node in ast.walk(ast.parse(code)):
+        pairs = []
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Tuple):
+                    values = getattr(node.value, "elts", [])
+                    if len(values) != len(target.elts):
+                        values = [None] * len(target.elts)
+                    pairs += list(zip(target.elts, values, strict=True))
+                else:
+                    pairs.append((target, node.value))
+        elif isinstance(node, ast.For | ast.AugAssign | ast.AnnAssign):
+            pairs = [(node.target, None)]
+        for target, value in pairs:
+            if isinstance(target, ast.Name):
+                found.setdefault(target.id, value)
+                count[target.id] = count.get(target.id, 0) + 1
+    return {name: value if count[name] == 1 else None for name, value in found.items()}
 
 
 def answer_prompt(ex):
-    """The student's answer cell: the names the check reads, with `...` to fill in."""
+    """The student's answer cell: the names the check reads, with `...` to fill in.
+
+    A name the check reads but binds itself (a loop variable) is not asked for; a name
+    the solution sets to a plain number is given as it is (the exercise states it).
+    """
+    check = ast.parse(ex.check)
     read = {
-        node.id
-        for node in ast.walk(ast.parse(ex.check))
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        n.id for n in ast.walk(check) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }
-    lines, done = [], set()
-    for node in ast.walk(ast.parse(ex.code)):
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = [t for t in node.targets if isinstance(t, ast.Name)]
-            for t in node.targets:
-                if isinstance(t, ast.Tuple):
-                    targets += [e for e in t.elts if isinstance(e, ast.Name)]
-        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
-            targets = [node.target]
-        for target in targets:
-            if target.id not in read or target.id in done:
-                continue
-            done.add(target.id)
-            given = isinstance(node, ast.Assign) and node.targets == [target]
-            if given and is_given(node.value):
-                lines.append(f"{target.id} = {ast.unparse(node.value)}  # given")
-            else:
-                lines.append(f"{target.id} = ...")
-    head = f"# Exercise {ex.label}: replace each ... (hidden tests check these names)"
-    return "\n".join([head, *lines])
+    read -= defined_names(ex.check)
+    lines = [f"# Exercise {ex.label}: replace each ... (hidden tests check these names)"]
+    for name, value in bindings(ex.code).items():
+        if name not in read:
+            continue
+        if value is not None and is_given(value):
+            lines.append(f"{name} = {ast.unparse(value)}  # given")
+        else:
+            lines.append(f"{name} = ...")
+    return "\n".join(lines)
 
 
 def raw(text):
