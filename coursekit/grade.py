@@ -32,7 +32,7 @@ def grade_one(path, autograders=AUTOGRADERS):
     results = grade_submission(str(path), str(autograders / f"{chapter}.zip"), quiet=True)
     row = {}
     for name, kind in questions:
-        row[name] = "manual" if kind == "manual" else results.get_score(name)
+        row[name] = "manual" if kind == "manual" else float(results.get_score(name))
     return chapter, row
 
 
