@@ -10,7 +10,7 @@ A screenshot of each page is saved in ``_build/screenshots/`` to look at.
 from __future__ import annotations
 
 import http.server
-import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "scripts"))
+# one browser set-up for the site checks (conftest.py) and the PDF
+from pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
 
 
 def pages():
