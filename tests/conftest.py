@@ -20,14 +20,26 @@ from test_site import CHROMIUM, CHROMIUM_ARGS, HTML, ROOT, SHOTS, QuietHandler  
 
 
 @pytest.fixture(scope="session")
-def site():
-    """Build the book once, then serve it on a free localhost port."""
+def chromium():
+    """One headless Chromium for every module that opens pages: the site's, the PDF's
+    and JupyterLab's (Playwright's sync API allows one running instance per process)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            "Chromium is not installed, so the site cannot be checked in a browser. "
+            "Chromium is not installed, so pages cannot be checked in a browser. "
             "Install Debian's chromium (apt-get install chromium); .ci/run does this.",
             pytrace=False,
         )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(chromium):
+    """Build the book once, then serve it on a free localhost port."""
     build = subprocess.run(
         [
             str(Path(sys.executable).parent / "jupyter-book"),
@@ -53,10 +65,6 @@ def site():
 
 
 @pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(site, chromium):
+    """The browser, once the site is built and served."""
+    return chromium

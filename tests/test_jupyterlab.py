@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pytest
 from test_notebooks import toc_files
-from test_site import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "_build" / "jupyterlab"
@@ -115,7 +114,7 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, chromium):
     """JupyterLab on localhost over a fresh copy of the chapters, with its own user
     settings and workspace directories (a reader's own settings must not matter)."""
     for path in (SETTINGS, SERVER, NO_NAGLE):
@@ -161,12 +160,7 @@ def lab(tmp_path_factory):
     else:
         process.kill()
         pytest.fail("JupyterLab did not start")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield url, browser
-        browser.close()
+    yield url, chromium
     process.terminate()
     process.wait(timeout=30)
     (WORK / "report.json").write_text(json.dumps(MEASURED, indent=1) + "\n")
