@@ -82,8 +82,8 @@ def bindings(code):
     return {name: value if count[name] == 1 else None for name, value in found.items()}
 
 
-def answer_prompt(ex):
-    """The student's answer cell: the names the check reads, with `...` to fill in.
+def answers(ex):
+    """{name: given value or None} for the names the check reads, in the solution's order.
 
     A name the check reads but binds itself (a loop variable) is not asked for; a name
     the solution sets to a plain number is given as it is (the exercise states it).
@@ -93,15 +93,59 @@ def answer_prompt(ex):
         n.id for n in ast.walk(check) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }
     read -= defined_names(ex.check)
+    return {
+        name: value if value is not None and is_given(value) else None
+        for name, value in bindings(ex.code).items()
+        if name in read
+    }
+
+
+def answer_prompt(ex):
+    """The student's answer cell: the names the check reads, with `...` to fill in."""
     lines = [f"# Exercise {ex.label}: replace each ... (hidden tests check these names)"]
-    for name, value in bindings(ex.code).items():
-        if name not in read:
-            continue
-        if value is not None and is_given(value):
-            lines.append(f"{name} = {ast.unparse(value)}  # given")
-        else:
-            lines.append(f"{name} = ...")
+    for name, given in answers(ex).items():
+        lines.append(f"{name} = {ast.unparse(given)}  # given" if given else f"{name} = ...")
     return "\n".join(lines)
+
+
+# A check may test a relation the answers must satisfy (two runs agree, a loss is small),
+# which answers chosen to fit it would pass; so each answer must also equal the one the
+# reference solution computes, run in a copy of the student's namespace.
+SAME_AS_REFERENCE = """
+def _same(a, b, top=True):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], False) for k in a)
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):  # a run's Record too
+        return len(a) == len(b) and all(_same(x, y, False) for x, y in zip(a, b))
+    if callable(a) or callable(b):  # an answer that is a schedule: the same rates
+        if not top:
+            return True  # a problem's functions: the check alone grades them
+        steps = np.arange(500)
+        return callable(a) and callable(b) and _same(a(steps), b(steps))
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    try:
+        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return True  # an object (a problem, an optimizer): the check alone grades it
+    return x.shape == y.shape and np.allclose(x, y, rtol=1e-6, atol=1e-12, equal_nan=True)
+
+
+_reference = dict(globals())
+with contextlib.redirect_stdout(io.StringIO()):
+    exec(compile(_SOLUTION, "<reference solution>", "exec"), _reference)
+for _name in _ASKED:
+    assert _same(globals()[_name], _reference[_name]), f"{_name} is not the expected value"
+"""
+
+
+def hidden_test(ex):
+    """The question's hidden test: the chapter's check, then the answers' values."""
+    asked = [name for name, given in answers(ex).items() if given is None]
+    return (
+        f"# HIDDEN\n{ex.check}\n\nimport contextlib, io\nimport numpy as np\n"
+        f"_SOLUTION = {ex.code!r}\n_ASKED = {asked!r}\n{SAME_AS_REFERENCE}"
+    )
 
 
 def raw(text):
@@ -131,7 +175,7 @@ def question_cells(ex):
             ),
             raw("# END SOLUTION"),
             raw("# BEGIN TESTS"),
-            code(f"# HIDDEN\n{ex.check}"),
+            code(hidden_test(ex)),
             raw("# END TESTS"),
             raw("# END QUESTION"),
         ]

@@ -124,3 +124,34 @@ def test_grades(kit, tmp_path):
     manual = [q for q, kind in index[GRADED] if kind == "manual"]
     assert all(rows["partial.ipynb"][q] == "manual" for q in manual)
     assert json.loads((out / "autograder" / "questions.json").read_text())[GRADED]
+
+
+def test_answers_that_only_fit_the_check_get_no_mark(kit, tmp_path):
+    """RMSProp's exercise checks that two runs agree: two equal arrays of zeros satisfy
+    that check, yet are not the runs asked for, and get no mark; the solution gets one."""
+    out, _ = kit
+    label = "ex-rmsprop-rho-one"
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name, answer in (
+        ("gamed", "near = ada50 = np.zeros((51, 2))"),
+        (
+            "solved",
+            next(
+                ex.code
+                for ex in find_exercises(
+                    nbformat.read(ROOT / "book" / "rmsprop.ipynb", as_version=4)
+                )
+                if ex.label == label
+            ),
+        ),
+    ):
+        nb = student(kit, "rmsprop")
+        (cell,) = [c for c in nb.cells if f"Exercise {label}:" in source(c)]
+        cell.source = answer
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    grade_folder(folder, tmp_path / "grades.csv", autograders=out / "autograder")
+    with open(tmp_path / "grades.csv") as f:
+        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    assert float(rows["gamed.ipynb"][label]) == 0.0
+    assert float(rows["solved.ipynb"][label]) == 1.0
