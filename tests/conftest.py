@@ -8,15 +8,12 @@ collect_ignore = ["reference/record.py", "reference/record_optax_keras.py"]
 
 # One build of the site and one browser for every module that checks pages
 # (test_site, test_publish): the fixtures live here so they are shared.
-import functools  # noqa: E402
-import http.server  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from test_site import CHROMIUM, CHROMIUM_ARGS, HTML, ROOT, SHOTS, QuietHandler  # noqa: E402
+from test_site import CHROMIUM, CHROMIUM_ARGS, HTML, ROOT, SHOTS, serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -55,13 +52,9 @@ def site(chromium):
     assert build.returncode == 0, (
         f"the book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-2000:]}"
     )
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(HTML) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

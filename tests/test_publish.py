@@ -12,19 +12,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import subprocess
-import threading
 import tomllib
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
-from test_site import HTML, QuietHandler, check_page, pages
+from test_site import HTML, check_page, pages, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
@@ -93,12 +90,8 @@ def published(tmp_path_factory, site):
         text=True,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/optbook", root / "shots"
-    server.shutdown()
-    server.server_close()
+    with serve(root) as url:
+        yield f"{url}/optbook", root / "shots"
 
 
 @pytest.mark.parametrize("name", pages())

@@ -9,7 +9,6 @@ A screenshot of each page is saved in ``_build/screenshots/`` to look at.
 
 from __future__ import annotations
 
-import http.server
 import sys
 from pathlib import Path
 
@@ -20,8 +19,8 @@ HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 sys.path.insert(0, str(ROOT / "scripts"))
-# one browser set-up for the site checks (conftest.py) and the PDF
-from pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
+# one browser set-up and one local server for the site checks (conftest.py) and the PDF
+from pdf import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402, F401
 
 
 def pages():
@@ -29,11 +28,6 @@ def pages():
     from test_notebooks import toc_files
 
     return sorted(f"{entry}.html" for entry in toc_files())
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def open_page(browser, url, width=1280, dark=False):
