@@ -15,6 +15,8 @@ import re
 
 import numpy as np
 import pytest
+from test_plotting import contrast as contrast_of
+from test_plotting import luminance
 from test_site import HTML, open_page
 
 # Everything one explorer shows, with the colours the browser computed for it.
@@ -68,19 +70,12 @@ def rgb(value):
     return tuple(numbers[:3]) + (numbers[3] if len(numbers) == 4 else 1.0,)
 
 
-def luminance(color):
-    channels = np.array(color[:3]) / 255
-    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
-    return float(linear @ [0.2126, 0.7152, 0.0722])
-
-
 def contrast(fg, bg):
     """WCAG 2.1 contrast ratio of a computed colour on an opaque background."""
     fg, bg = rgb(fg), rgb(bg)
     alpha = fg[3]
-    shown = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3], strict=True))
-    hi, lo = sorted([luminance(shown), luminance(bg)], reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    shown = [alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3], strict=True)]
+    return contrast_of(np.array(shown) / 255, np.array(bg[:3]) / 255)
 
 
 def explorer_pages():
@@ -164,7 +159,9 @@ def test_explorers_follow_the_theme_into_dark_mode(measured):
                 f"{m['pageBackground']}"
             )
         if state == "dark":
-            assert all(luminance(rgb(m["background"])) < 0.05 for m in explorers), name
+            assert all(
+                luminance(np.array(rgb(m["background"])[:3]) / 255) < 0.05 for m in explorers
+            ), name
             # and the same layout: panels side by side in light mode stay so
             for light, dark in zip(measured[name, "light"], explorers, strict=True):
                 rows = [len({round(panel[1]) for panel in m["panels"]}) for m in (light, dark)]
