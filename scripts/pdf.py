@@ -84,12 +84,12 @@ def serve(directory=HTML):
         server.server_close()
 
 
-def wait_for_maths(page):
+def wait_for_maths(page, timeout=30_000):
     """Wait until MathJax has loaded and typeset the page (if it has any maths)."""
     page.wait_for_function(
         "() => !document.querySelector('.math')"
         " || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
-        timeout=30_000,
+        timeout=timeout,
     )
     page.evaluate(
         "async () => { if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; } }"

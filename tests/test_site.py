@@ -20,7 +20,7 @@ SHOTS = ROOT / "_build" / "screenshots"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 sys.path.insert(0, str(ROOT / "scripts"))
 # one browser set-up and one local server for the site checks (conftest.py) and the PDF
-from pdf import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402, F401
+from pdf import CHROMIUM, CHROMIUM_ARGS, serve, wait_for_maths  # noqa: E402, F401
 
 
 def pages():
@@ -42,15 +42,7 @@ def open_page(browser, url, width=1280, dark=False):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     page.goto(url, wait_until="networkidle")
-    # MathJax typesets asynchronously: wait until it has loaded and finished
-    page.wait_for_function(
-        "() => !document.querySelector('.math')"
-        " || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
-        timeout=20_000,
-    )
-    page.evaluate(
-        "async () => { if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; } }"
-    )
+    wait_for_maths(page, timeout=20_000)  # MathJax typesets asynchronously
     page.wait_for_timeout(300)
     return page, external, errors, missing
 
