@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from coursekit.edition import ROOT, build, toc_chapters
+from coursekit.edition import ROOT, answers, build, toc_chapters
 from coursekit.exercises import find_exercises, source
 from coursekit.grade import grade_folder
 
@@ -155,3 +155,14 @@ def test_answers_that_only_fit_the_check_get_no_mark(kit, tmp_path):
         rows = {row["submission"]: row for row in csv.DictReader(f)}
     assert float(rows["gamed.ipynb"][label]) == 0.0
     assert float(rows["solved.ipynb"][label]) == 1.0
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_exercises_name_their_answers(path):
+    """A student sees only the exercise's text and an answer cell `name = ...`: the text
+    must name (in code font) every value the grader asks for, so the student knows what
+    each name must hold."""
+    for ex in find_exercises(nbformat.read(path, as_version=4)):
+        for name, given in answers(ex).items():
+            if given is None:
+                assert f"`{name}`" in ex.text, f"{ex.label}: the text never names `{name}`"
