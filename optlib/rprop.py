@@ -105,14 +105,17 @@ def rprop(lr=1e-2, eta_minus=0.5, eta_plus=1.2, step_size_min=1e-6, step_size_ma
     def update(grads, state, params=None):
         grads, params = base.check_grads(grads, state.step, params)
         dtype = grads.dtype
+        # the factors in the params' dtype, as torch writes them into a tensor of it
+        plus, minus = like(eta_plus, dtype), like(eta_minus, dtype)
+        low, high = like(step_size_min, dtype), like(step_size_max, dtype)
         agree = grads * state.prev
-        # eq. rprop-factor, in the params' dtype (torch writes the factors into a tensor of it)
-        factor = np.where(
-            agree > 0, like(eta_plus, dtype), np.where(agree < 0, like(eta_minus, dtype), 1.0)
-        ).astype(dtype)
+        # eq. rprop-factor
+        factor = np.where(agree > 0, plus, np.where(agree < 0, minus, 1.0)).astype(dtype)
         # eq. rprop-size
-        step = np.clip(state.step * factor, like(step_size_min, dtype), like(step_size_max, dtype))
-        g = np.where(agree < 0, 0.0, grads).astype(dtype)  # eq. rprop-flip
-        return -np.sign(g) * step, RpropState(state.t + 1, g, step)  # eq. rprop-step
+        step = np.clip(state.step * factor, low, high)
+        # eq. rprop-flip
+        g = np.where(agree < 0, 0.0, grads).astype(dtype)
+        # eq. rprop-step
+        return -np.sign(g) * step, RpropState(state.t + 1, g, step)
 
     return base.optimizer(init, update)
