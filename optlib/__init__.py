@@ -22,6 +22,7 @@ from optlib.adamax import adamax
 from optlib.base import Optimizer
 from optlib.nadam import nadam
 from optlib.rmsprop import rmsprop
+from optlib.rprop import rprop
 from optlib.runner import Run, run
 from optlib.sgd import sgd
 
@@ -29,6 +30,7 @@ OPTIMIZERS = {
     "sgd": sgd,
     "adagrad": adagrad,
     "rmsprop": rmsprop,
+    "rprop": rprop,
     "adadelta": adadelta,
     "adam": adam,
     "adamw": adamw,

@@ -50,6 +50,19 @@ OPTIMIZERS = [
     ("nadam-momentum-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.01}),
     ("nadam-no-schedule-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.0, "weight_decay": 0.05}),
     ("nadam-betas-eps", "nadam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+    ("rprop", "rprop", {}),
+    # narrow bounds, so that both clips bind on this problem (test_reference checks they do)
+    (
+        "rprop-etas-clips",
+        "rprop",
+        {
+            "lr": 0.05,
+            "eta_minus": 0.3,
+            "eta_plus": 1.5,
+            "step_size_min": 0.01,
+            "step_size_max": 0.2,
+        },
+    ),
 ]
 
 # optlib options that torch does not have; the hand-derived tests cover them.
@@ -69,6 +82,7 @@ TORCH_CLASS = {
     "adamw": "AdamW",
     "adamax": "Adamax",
     "nadam": "NAdam",
+    "rprop": "Rprop",
 }
 
 
@@ -86,6 +100,9 @@ def torch_kwargs(factory, kwargs):
         out["betas"] = (out.pop("beta1", defaults[0]), out.pop("beta2", defaults[1]))
     if factory == "rmsprop" and "rho" in out:
         out["alpha"] = out.pop("rho")
+    if factory == "rprop":
+        out["etas"] = (out.pop("eta_minus", 0.5), out.pop("eta_plus", 1.2))
+        out["step_sizes"] = (out.pop("step_size_min", 1e-6), out.pop("step_size_max", 50.0))
     return out
 
 

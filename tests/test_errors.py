@@ -14,7 +14,11 @@ BAD_HYPERPARAMETERS = (
         (name, {"eps": 0.0}, ["eps", "(0, inf)"])
         for name in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam")
     ]
-    + [(name, {"weight_decay": -1e-3}, ["weight_decay", "[0, inf)"]) for name in optlib.OPTIMIZERS]
+    + [
+        (name, {"weight_decay": -1e-3}, ["weight_decay", "[0, inf)"])
+        for name in optlib.OPTIMIZERS
+        if name != "rprop"  # torch's Rprop has no weight decay
+    ]
     + [
         (name, {beta: value}, [beta, "[0, 1)"])
         for name in ("adam", "adamw", "adamax", "nadam")
@@ -33,6 +37,13 @@ BAD_HYPERPARAMETERS = (
         ("rmsprop", {"momentum": 2.0}, ["momentum", "[0, 1)"]),
         ("adadelta", {"rho": 1.5}, ["rho", "[0, 1]"]),
         ("nadam", {"momentum_decay": -1.0}, ["momentum_decay", "[0, inf)"]),
+        ("rprop", {"eta_minus": 1.0}, ["eta_minus", "(0, 1)"]),
+        ("rprop", {"eta_minus": 0.0}, ["eta_minus", "(0, 1)"]),
+        ("rprop", {"eta_plus": 1.0}, ["eta_plus", "(1, inf)"]),
+        ("rprop", {"step_size_min": -1e-6}, ["step_size_min", "[0, inf)"]),
+        ("rprop", {"step_size_max": 0.0}, ["step_size_max", "(0, inf)"]),
+        ("rprop", {"step_size_min": 1.0, "step_size_max": 0.5}, ["step_size_min", "<="]),
+        ("rprop", {"lr": optlib.schedules.exponential_decay(0.1, 0.9)}, ["lr", "schedule"]),
         ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
         ("adam", {"lr": float("nan")}, ["lr"]),
         ("adam", {"beta1": "0.9"}, ["beta1"]),
@@ -81,6 +92,14 @@ def test_a_hyperparameter_array_must_broadcast_against_params(name):
     opt = optlib.OPTIMIZERS[name](lr=np.full((4, 1), 1e-3))
     with pytest.raises(ValueError, match=r"lr has shape \(4, 1\).*params of shape \(3, 2\)"):
         opt.init(np.zeros((3, 2)))
+
+
+def test_rprop_refuses_bounds_that_do_not_broadcast():
+    assert_refused(
+        optlib.rprop,
+        {"step_size_min": np.zeros(3), "step_size_max": np.ones(2)},
+        ["step_size_min", "step_size_max", "broadcast"],
+    )
 
 
 def test_weight_decay_needs_params():

@@ -58,6 +58,29 @@ def test_adagrad_eps_inside_the_root():
     np.testing.assert_allclose(u, [-0.1 * 0.01 / np.sqrt(1e-4 + 1e-4)], rtol=1e-13)
 
 
+def test_rprop_grows_while_the_sign_holds_and_waits_after_a_flip():
+    """Delta_1 = lr (g_0 = 0); same sign: Delta_2 = 1.2 lr; a flip: Delta_3 = 0.5 * 1.2 lr
+    and no move, the stored gradient zero; so the next step keeps Delta_3 (factor 1)."""
+    lr, g = 0.01, np.array([2.0, -3.0])
+    u, state = updates(optlib.rprop(lr=lr), [g, g, -g, -g])
+    sizes = np.array([lr, 1.2 * lr, 0.5 * 1.2 * lr, 0.5 * 1.2 * lr])[:, None]
+    np.testing.assert_allclose(u, -np.sign([g, g, 0 * g, -g]) * sizes, rtol=1e-15)
+    assert np.all(u[2] == 0)
+    np.testing.assert_array_equal(state.prev, -g)
+
+
+def test_rprop_step_sizes_are_clipped_to_their_bounds():
+    """lr above the cap: the first step is already clipped; flips shrink to the floor."""
+    opt = optlib.rprop(lr=5.0, step_size_min=0.1, step_size_max=2.0)
+    g = np.array([1.0])
+    u, _ = updates(opt, [g, -g, g, -g, g, -g, g, -g])
+    # 2 (clipped); each flip halves the size and skips the move, the next step keeps it
+    np.testing.assert_allclose(np.abs(u[:, 0]), [2.0, 0, 1.0, 0, 0.5, 0, 0.25, 0], rtol=1e-15)
+    opt = optlib.rprop(lr=0.3, eta_minus=0.1, step_size_min=0.05)
+    u, state = updates(opt, [g, -g])
+    np.testing.assert_allclose(state.step, [0.05])  # 0.03 is below the floor
+
+
 def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_rho():
     """v_1 = (1-rho) g^2: the first step is -lr g / (sqrt(1-rho) |g| + eps), 10 lr at rho=0.99."""
     lr, rho = 0.01, 0.99

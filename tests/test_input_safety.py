@@ -75,11 +75,25 @@ RANGES = {
     "adamw": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "adamax": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "nadam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT, "momentum_decay": HALF_LINE},
+    "rprop": {
+        "lr": HALF_LINE,
+        "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
+        "eta_plus": (1.0, math.inf, True, True),  # (1, inf)
+        "step_size_min": HALF_LINE,
+        "step_size_max": POSITIVE,
+    },
 }
 for name, ranges in RANGES.items():
+    if name == "rprop":  # torch's Rprop has neither weight decay nor eps
+        continue
     ranges["weight_decay"] = HALF_LINE
     if name != "sgd":
         ranges["eps"] = POSITIVE
+# A bound on one option set by another's default: Rprop's step_size_min <= step_size_max.
+RELATIONS = {
+    ("rprop", "step_size_min"): lambda array: np.all(array <= 50.0),
+    ("rprop", "step_size_max"): lambda array: np.all(array >= 1e-6),
+}
 FLAGS = {
     "sgd": ["nesterov"],
     "adagrad": ["eps_inside"],
@@ -101,9 +115,10 @@ def in_range(value, low, high, low_open, high_open):
     return bool(np.all(above & below))
 
 
-def acceptable(value, interval):
+def acceptable(value, interval, relation=None):
     """Whether the contract accepts ``value``: a real number (not a bool) or an array of
-    them (int or float dtype), finite and inside the interval."""
+    them (int or float dtype), finite and inside the interval (and, for an option bounded
+    by another, within the other's default)."""
     if isinstance(value, bool | np.bool_ | str | complex | np.complexfloating) or value is None:
         return False
     try:
@@ -112,7 +127,8 @@ def acceptable(value, interval):
         return False
     if array.dtype.kind not in "iuf" or not np.all(np.isfinite(array)):
         return False
-    return in_range(array.astype(np.float64), *interval)
+    array = array.astype(np.float64)
+    return in_range(array, *interval) and (relation is None or bool(relation(array)))
 
 
 EDGE_NUMBERS = [
@@ -162,7 +178,7 @@ def first_step(name, g, theta, h):
     """The first update, derived by hand from each rule (float64), for hyperparameters h
     (numbers or arrays): every moment starts at zero, so m_1 = (1 - b1) g,
     v_1 = (1 - b2) g^2, and the bias corrections divide by (1 - b1), (1 - b2)."""
-    lr, wd = h["lr"], h["weight_decay"]
+    lr, wd = h["lr"], h.get("weight_decay", 0.0)
     if name in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam"):
         g = g + wd * theta  # L2 decay in the gradient (AdamW decouples it below)
     if name == "sgd":  # the buffer starts at g; Nesterov adds beta b_1 = beta g
@@ -188,6 +204,8 @@ def first_step(name, g, theta, h):
         return step - lr * wd * theta if name == "adamw" else step
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
+    if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds
+        return -np.sign(g) * np.clip(lr, h["step_size_min"], h["step_size_max"])
     if name == "nadam":
         b1, psi, eps = h["beta1"], h["momentum_decay"], h["eps"]
         mu1 = b1 * (1 - 0.5 * 0.96 ** (psi * 1))
@@ -210,7 +228,9 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
     state, made = outcome(lambda: optlib.OPTIMIZERS[name](**{option: value}), option)
     if name == "sgd" and option == "nesterov":
         return
-    assert (state == "ok") == acceptable(value, RANGES[name][option]), (option, value, made)
+    relation = RELATIONS.get((name, option))
+    accepted = acceptable(value, RANGES[name][option], relation)
+    assert (state == "ok") == accepted, (option, value, made)
     if state == "refused":
         return
     theta = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]])
@@ -227,7 +247,7 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
     h = {**defaults(name), option: np.asarray(value, dtype=np.float64)}
     expected = first_step(name, g, theta, h)
     assert type(updates) is np.ndarray and updates.dtype == np.float64
-    if np.max(np.abs(g + h["weight_decay"] * theta)) > 1e150:
+    if np.max(np.abs(g + h.get("weight_decay", 0.0) * theta)) > 1e150:
         return  # g^2 overflows float64 (in torch too): outside what any float64 rule can do
     np.testing.assert_allclose(updates, expected, rtol=1e-12, atol=1e-300)
 
@@ -331,7 +351,7 @@ def test_params_and_grads_of_any_kind(name, params, data):
 
 @pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
 def test_update_refuses_params_that_do_not_match(name):
-    opt = optlib.OPTIMIZERS[name](weight_decay=0.1)
+    opt = optlib.OPTIMIZERS[name](**({} if name == "rprop" else {"weight_decay": 0.1}))
     state = opt.init(np.zeros(3, np.float32))
     for params, error in (
         (np.zeros(3), TypeError),  # float64 params with a float32 state

@@ -39,7 +39,7 @@ def test_registry_covers_every_factory_and_option():
 
 
 # Decays stay below 1; hyperparameters whose default is 0 sweep around a typical value.
-DECAYS = ("beta", "momentum", "rho", "dampening")
+DECAYS = ("beta", "momentum", "rho", "dampening", "eta_minus")
 TYPICAL = {
     "weight_decay": 0.1,
     "momentum": 0.5,
@@ -49,7 +49,7 @@ TYPICAL = {
     "momentum_decay": 4e-3,
 }
 # the special value 0 (momentum 0, weight decay 0, ...) is in every sweep where it is allowed
-NO_ZERO = ("eps",)
+NO_ZERO = ("eps", "eta_minus", "step_size_max")
 # the options torch lacks, and flags, run through the same property
 EXTRA_CONFIGS = [
     ("adam-no-bias-correction", "adam", {"lr": 0.01, "bias_correction": False}),
@@ -61,6 +61,8 @@ EXTRA_CONFIGS = [
 def sweep_values(name, value, kwargs):
     """Four values of one hyperparameter: 0 (where allowed), half, itself, more."""
     v = value or TYPICAL.get(name, 0.1)
+    if name == "eta_plus":  # Rprop's growth factor stays above 1
+        return [1 + (v - 1) / 4, 1 + (v - 1) / 2, v, 2 * v]
     more = (1 + v) / 2 if name.startswith(DECAYS) else 2 * v
     zero_allowed = name not in NO_ZERO and not (name == "momentum" and kwargs.get("nesterov"))
     return [0.0 if zero_allowed else v / 4, v / 2, v, more]

@@ -11,7 +11,7 @@ import pytest
 from registry import OPTIMIZERS, SCHEDULED_RUNS, SCHEDULES
 
 import optlib
-from optlib.reference import relative_gap, replay, torch_gap
+from optlib.reference import relative_gap, replay, torch_gap, trajectories
 
 HERE = Path(__file__).resolve().parent / "reference"
 TRAJECTORIES = np.load(HERE / "torch_trajectories.npz")
@@ -61,6 +61,27 @@ def test_schedule_matches_torch(sid, name, kwargs, steps):
         assert float(schedule(int(k))) == pytest.approx(float(ours[k]), rel=1e-15)
     # and the schedule does change (a constant would match too little)
     assert np.ptp(torch_lrs) > 0
+
+
+def test_rprop_fixtures_make_both_clips_bind():
+    """The custom Rprop run reaches both step-size bounds (else its match would not test
+    the clipping), and the default run's sizes grow and shrink."""
+    data = trajectories()
+    A, noise = data["A"], data["noise"]
+    configs = {rid: kwargs for rid, factory, kwargs in OPTIMIZERS if factory == "rprop"}
+    sizes = {}
+    for run_id, kwargs in configs.items():
+        opt, x = optlib.rprop(**kwargs), data["x0"]
+        state, seen = opt.init(x), []
+        for t in range(len(noise)):
+            updates, state = opt.update(A @ x + noise[t], state)
+            x = x + updates
+            seen.append(state.step)
+        sizes[run_id] = np.array(seen)
+    clips = configs["rprop-etas-clips"]
+    assert np.sum(sizes["rprop-etas-clips"] == clips["step_size_min"]) >= 5
+    assert np.sum(sizes["rprop-etas-clips"] == clips["step_size_max"]) >= 5
+    assert sizes["rprop"].min() < 0.01 < sizes["rprop"].max()
 
 
 def test_fixtures_cover_the_registry():

@@ -12,6 +12,7 @@ FACTORIES = [
     optlib.sgd,
     optlib.adagrad,
     optlib.rmsprop,
+    optlib.rprop,
     optlib.adadelta,
     optlib.adam,
     optlib.adamax,

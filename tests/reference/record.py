@@ -127,9 +127,28 @@ def record_run(factory, kwargs, A, x0, noise, schedule=None):
     return path
 
 
+def stored_problem():
+    """The problem the fixtures were recorded on, when they exist, else a fresh one.
+
+    ``make_problem``'s QR rounds differently in the last bit on another CPU (OpenBLAS
+    picks its kernels at run time), which would change every recorded trajectory by
+    about 1e-13; re-recording on the stored problem keeps the existing entries bit for
+    bit, and only new registry entries are added.
+    """
+    A, x0, noise = make_problem()
+    path = HERE / "torch_trajectories.npz"
+    if not path.exists():
+        return A, x0, noise
+    stored = np.load(path)
+    for name, fresh in (("A", A), ("x0", x0), ("noise", noise)):
+        gap = np.max(np.abs(stored[name] - fresh)) / np.max(np.abs(fresh))
+        assert gap < 1e-12, f"the stored {name} is not make_problem()'s ({gap:.1e})"
+    return stored["A"], stored["x0"], stored["noise"]
+
+
 def main():
     torch.set_default_dtype(torch.float64)
-    A, x0, noise = make_problem()
+    A, x0, noise = stored_problem()
     runs = {"A": A, "x0": x0, "noise": noise}
     for run_id, factory, kwargs in registry.OPTIMIZERS:
         runs[run_id] = record_run(factory, kwargs, A, x0, noise)
