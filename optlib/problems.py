@@ -338,9 +338,12 @@ def least_squares(n_samples=256, scales=(1.0, 0.5), noise=0.5, batch_size=None, 
     A = X.T @ X / len(y)
     w_star = np.linalg.solve(A, X.T @ y / len(y))
 
+    f_star = 0.5 * np.mean((X @ w_star - y) ** 2)
+
     def value(w):
-        r = np.sum(w[..., None, :] * X.astype(w.dtype), axis=-1) - y.astype(w.dtype)
-        return 0.5 * np.mean(r**2, axis=-1)
+        # the mean loss written exactly as f* + (w - w*)^T A (w - w*) / 2: cheap for many rows
+        d = w - w_star.astype(w.dtype)
+        return f_star + 0.5 * np.sum(d * np.sum(d[..., None, :] * A.astype(w.dtype), -1), -1)
 
     def grad(w, t=0):
         if batch_size is None:
@@ -361,7 +364,7 @@ def least_squares(n_samples=256, scales=(1.0, 0.5), noise=0.5, batch_size=None, 
         minimizer=w_star,
         bounds=((-0.5, 2.5),) * 2 if scales.size == 2 else None,
         hessian=A,
-        data={"X": X, "y": y, "w_true": w_true, "batch_size": batch_size},
+        data={"X": X, "y": y, "w_true": w_true, "f_star": f_star, "batch_size": batch_size},
     )
 
 

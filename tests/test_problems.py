@@ -138,6 +138,7 @@ def test_least_squares_minibatches_are_unbiased_with_variance_over_batch_size():
     full = problems.least_squares(n_samples=64)
     X, y = full.data["X"], full.data["y"]
     w = np.array([0.3, -0.2])
+    np.testing.assert_allclose(full.value(w), 0.5 * np.mean((X @ w - y) ** 2), rtol=1e-12)
     per_example = (X @ w - y)[:, None] * X  # the N gradients of single examples
     spread = np.sum(per_example.var(axis=0))  # tr Sigma, population covariance
     R = 20_000
