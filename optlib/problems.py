@@ -24,6 +24,7 @@ __all__ = [
     "saddle",
     "sparse_logistic",
     "digits",
+    "least_squares",
     "online_counterexample",
 ]
 
@@ -303,6 +304,67 @@ def digits(model="logistic", hidden=16, n_train=500, batch_size=64, seed=0):
         grad,
         x0=x0,
         data={"accuracy": accuracy, "n_params": n_params, "n_test": len(y_test)},
+    )
+
+
+def least_squares(n_samples=256, scales=(1.0, 0.5), noise=0.5, batch_size=None, seed=0):
+    r"""Linear least squares with random mini-batches: f(w) = 1/(2N) sum_i (x_i^T w - y_i)^2.
+
+    The N rows x_i are Gaussian with standard deviation ``scales[j]`` in feature j;
+    the targets are y_i = x_i^T w_true + ``noise`` * e_i with w_true = (1, ..., 1) and
+    standard normal e_i, so the mean loss at the least-squares solution (the
+    ``minimizer``) is about noise^2 / 2. ``hessian`` is X^T X / N.
+
+    ``batch_size=None``: ``grad`` is the full gradient. Otherwise ``grad(w, t)`` is the
+    mean of the per-example gradients (x_i^T w - y_i) x_i over ``batch_size`` rows drawn
+    uniformly *with replacement* (eq. minibatch-gradient of the stochastic-gradients
+    chapter), from ``np.random.default_rng((seed, t))``: the same step count gives the same
+    draws, and each row of a batch of points ``w`` of shape ``(K, n)`` draws its own
+    mini-batch, so K rows are K independent runs. (Row 0 of such a batch draws what a
+    single run draws; the other rows differ from single runs.) The estimate is
+    unbiased, and its covariance is that of one example's gradient divided by the
+    batch size. ``value`` is always the full mean loss.
+    """
+    check_hyper("n_samples", n_samples, 0, low_open=True)
+    check_hyper("noise", noise, 0)
+    if batch_size is not None:
+        check_hyper("batch_size", batch_size, 1)
+    scales = np.asarray(scales, dtype=np.float64)
+    check_hyper("scales", scales, 0, low_open=True)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((int(n_samples), scales.size)) * scales
+    w_true = np.ones(scales.size)
+    y = X @ w_true + noise * rng.standard_normal(int(n_samples))
+    A = X.T @ X / len(y)
+    w_star = np.linalg.solve(A, X.T @ y / len(y))
+
+    f_star = 0.5 * np.mean((X @ w_star - y) ** 2)
+
+    def value(w):
+        # the mean loss written exactly as f* + (w - w*)^T A (w - w*) / 2: cheap for many rows
+        d = w - w_star.astype(w.dtype)
+        return f_star + 0.5 * np.sum(d * np.sum(d[..., None, :] * A.astype(w.dtype), -1), -1)
+
+    def grad(w, t=0):
+        if batch_size is None:
+            Xb, yb = X.astype(w.dtype), y.astype(w.dtype)
+        else:
+            draws = np.random.default_rng((seed, int(t)))
+            rows = draws.integers(0, len(y), size=(*w.shape[:-1], int(batch_size)))
+            Xb, yb = X[rows].astype(w.dtype), y[rows].astype(w.dtype)
+        # eq. minibatch-gradient: the mean over the batch of (x_i^T w - y_i) x_i
+        r = np.sum(w[..., None, :] * Xb, axis=-1) - yb
+        return np.mean(r[..., None] * Xb, axis=-2)
+
+    return Problem(
+        f"least_squares(batch_size={batch_size})",
+        value,
+        grad,
+        x0=np.zeros(scales.size),
+        minimizer=w_star,
+        bounds=((-0.5, 2.5),) * 2 if scales.size == 2 else None,
+        hessian=A,
+        data={"X": X, "y": y, "w_true": w_true, "f_star": f_star, "batch_size": batch_size},
     )
 
 

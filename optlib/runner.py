@@ -93,6 +93,7 @@ def run(
         for t in range(steps):
             g = np.asarray(problem.grad(x, t), dtype=dtype)  # the run computes in dtype
             if noisy:
+                # eq. sgd-noisy-gradient: the gradient plus noise of standard deviation sigma
                 g = g + noise * rng.standard_normal(x.shape).astype(dtype)
             updates, state = opt.update(g, state, x)
             x = x + updates

@@ -17,6 +17,7 @@ PROBLEMS = {
     "sparse_logistic-batched": lambda: problems.sparse_logistic(n_samples=300, batch_size=30),
     "digits-logistic": lambda: problems.digits("logistic", n_train=100, batch_size=None),
     "digits-mlp": lambda: problems.digits("mlp", hidden=6, n_train=100, batch_size=None),
+    "least_squares": lambda: problems.least_squares(n_samples=50, scales=(1.0, 0.5, 2.0)),
 }
 
 
@@ -66,7 +67,9 @@ def test_minibatch_gradients_average_to_the_full_gradient():
     assert not np.allclose(batched.grad(w, 0), batched.grad(w, 1))
 
 
-@pytest.mark.parametrize("name", ["quadratic", "quadratic-4d", "rosenbrock", "beale", "rastrigin"])
+@pytest.mark.parametrize(
+    "name", ["quadratic", "quadratic-4d", "rosenbrock", "beale", "rastrigin", "least_squares"]
+)
 def test_the_minimizer_is_stationary_and_lowest_nearby(name):
     problem = PROBLEMS[name]()
     x = problem.minimizer
@@ -126,3 +129,38 @@ def test_bad_problem_arguments_are_named():
         problems.quadratic((1.0, -2.0))
     with pytest.raises(ValueError, match="rare_density"):
         problems.sparse_logistic(rare_density=0.0)
+
+
+def test_least_squares_minibatches_are_unbiased_with_variance_over_batch_size():
+    """Rows drawn with replacement: the mean of many mini-batch gradients is the full
+    gradient, and their covariance is one example's covariance over B (within 5 standard
+    errors of the R draws)."""
+    full = problems.least_squares(n_samples=64)
+    X, y = full.data["X"], full.data["y"]
+    w = np.array([0.3, -0.2])
+    np.testing.assert_allclose(full.value(w), 0.5 * np.mean((X @ w - y) ** 2), rtol=1e-12)
+    per_example = (X @ w - y)[:, None] * X  # the N gradients of single examples
+    spread = np.sum(per_example.var(axis=0))  # tr Sigma, population covariance
+    R = 20_000
+    for B in (1, 8):
+        batched = problems.least_squares(n_samples=64, batch_size=B)
+        g = batched.grad(np.tile(w, (R, 1)), 5)  # R rows, R independent mini-batches
+        error = np.sum((g - full.grad(w)) ** 2, axis=-1)
+        se = g.std(axis=0) / np.sqrt(R)
+        assert np.all(np.abs(g.mean(axis=0) - full.grad(w)) < 5 * se)
+        assert abs(error.mean() - spread / B) < 5 * error.std() / np.sqrt(R)
+
+
+def test_least_squares_draws_depend_on_the_step_and_seed_only():
+    batched = problems.least_squares(n_samples=64, batch_size=4, seed=3)
+    w = np.array([0.5, 0.5])
+    np.testing.assert_array_equal(batched.grad(w, 7), batched.grad(w, 7))
+    assert not np.allclose(batched.grad(w, 7), batched.grad(w, 8))
+    rows = batched.grad(np.tile(w, (3, 1)), 7)
+    np.testing.assert_array_equal(rows[0], batched.grad(w, 7))  # row 0 is the single run
+    assert not np.allclose(rows[1], rows[2])  # the other rows draw their own batches
+    np.testing.assert_allclose(
+        problems.least_squares(n_samples=64, seed=3).grad(batched.minimizer), 0, atol=1e-12
+    )
+    with pytest.raises(ValueError, match="batch_size"):
+        problems.least_squares(batch_size=0)
