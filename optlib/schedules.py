@@ -331,7 +331,9 @@ def one_cycle(
 
     With ``three_phase`` a second phase returns to :math:`\eta_0` by step
     :math:`2\,\text{pct\_start}\cdot N - 2` before the last falls to the minimum.
-    Defined for t = 0 .. N (torch refuses to step past N; so does this schedule).
+    Defined for t = 0 .. N (torch refuses to step past N; so does this schedule). At
+    t = N, one step past the last phase, that phase is extrapolated as in torch: with
+    linear annealing the rate there falls below the minimum (and may be negative).
 
     Example:
         >>> from optlib.schedules import one_cycle
