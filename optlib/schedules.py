@@ -26,6 +26,9 @@ __all__ = [
     "cosine_annealing",
     "cosine_warm_restarts",
     "linear_warmup",
+    "inverse_sqrt",
+    "one_cycle",
+    "lr_range_test",
 ]
 
 
@@ -269,5 +272,165 @@ def linear_warmup(lr, warmup_steps, start_factor=1 / 3, then=None):
         if then is None:
             return ramp
         return np.where(t < warmup_steps, ramp, then(np.maximum(t - warmup_steps, 0)))
+
+    return schedule
+
+
+def inverse_sqrt(lr, warmup_steps):
+    r"""Warm-up then inverse square root, the Transformer's schedule (Vaswani et al.).
+
+    .. math:: \eta_t = \eta\,\min\Big(\frac{t+1}{W},\ \sqrt{\frac{W}{t+1}}\Big)
+
+    The rate climbs linearly to its peak ``lr`` at the W-th update (t = W - 1) and
+    then falls as :math:`1/\sqrt{t+1}`: it halves each time the step count
+    quadruples. Vaswani et al. write it as
+    :math:`d^{-1/2}\min(n^{-1/2}, n W^{-3/2})` with :math:`n = t + 1`, whose peak is
+    :math:`\eta = (dW)^{-1/2}`. torch has no class for it (``LambdaLR`` with this
+    function gives the same rates).
+
+    Example:
+        >>> from optlib.schedules import inverse_sqrt
+        >>> [round(float(inverse_sqrt(1.0, warmup_steps=4)(t)), 3) for t in (0, 3, 15)]
+        [0.25, 1.0, 0.5]
+
+    References:
+        Vaswani et al. (2017), Attention is all you need, NeurIPS.
+    """
+    check_hyper("lr", lr, 0)
+    warmup_steps = _count("warmup_steps", warmup_steps)
+
+    def schedule(t):
+        n = _steps(t).astype(np.float64) + 1.0  # Vaswani's step number, from 1
+        # eq. inverse-sqrt
+        return lr * np.minimum(n / warmup_steps, np.sqrt(warmup_steps / n))
+
+    return schedule
+
+
+def one_cycle(
+    max_lr,
+    total_steps,
+    pct_start=0.3,
+    div_factor=25.0,
+    final_div_factor=1e4,
+    anneal_strategy="cos",
+    three_phase=False,
+):
+    r"""Smith and Topin's one-cycle policy, as ``OneCycleLR(cycle_momentum=False)``.
+
+    The rate starts at :math:`\eta_0 = \eta_{\max}/d` (``div_factor`` d), rises to
+    ``max_lr`` by step :math:`p = \text{pct\_start}\cdot N - 1`, then falls to
+    :math:`\eta_0/d_f` (``final_div_factor``) at step :math:`N - 1`. Each phase from
+    step :math:`a` to step :math:`b` goes from rate :math:`u` to rate :math:`w` as
+
+    .. code-block:: text
+
+        x = (t - a) / (b - a)                                  (eq. one-cycle)
+        cos:    eta_t = w + (u - w) (1 + cos(pi x)) / 2        (eq. one-cycle)
+        linear: eta_t = u + (w - u) x                          (eq. one-cycle)
+
+    With ``three_phase`` a second phase returns to :math:`\eta_0` by step
+    :math:`2\,\text{pct\_start}\cdot N - 2` before the last falls to the minimum.
+    Defined for t = 0 .. N (torch refuses to step past N; so does this schedule). At
+    t = N, one step past the last phase, that phase is extrapolated as in torch: with
+    linear annealing the rate there falls below the minimum (and may be negative).
+
+    Example:
+        >>> from optlib.schedules import one_cycle
+        >>> oc = one_cycle(1.0, total_steps=10, pct_start=0.3, div_factor=4.0)
+        >>> [float(oc(t)) for t in (0, 1, 2, 9)]
+        [0.25, 0.625, 1.0, 2.5e-05]
+
+    References:
+        Smith and Topin (2019), Super-convergence: very fast training of neural
+        networks using large learning rates, SPIE 11006.
+    """
+    check_hyper("max_lr", max_lr, 0)
+    total_steps = _count("total_steps", total_steps)
+    check_hyper("pct_start", pct_start, 0, 1, low_open=True)
+    check_hyper("div_factor", div_factor, 0, low_open=True)
+    check_hyper("final_div_factor", final_div_factor, 0, low_open=True)
+    if not isinstance(anneal_strategy, str) or anneal_strategy not in ("cos", "linear"):
+        raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+    if not isinstance(three_phase, bool | np.bool_):
+        raise TypeError(f"three_phase must be True or False, got {three_phase!r}")
+    initial = max_lr / div_factor
+    lowest = initial / final_div_factor
+    up = float(pct_start * total_steps) - 1  # torch's phase ends, as floats
+    if three_phase:
+        ends = [up, float(2 * pct_start * total_steps) - 2, total_steps - 1]
+        rates = [(initial, max_lr), (max_lr, initial), (initial, lowest)]
+    else:
+        ends = [up, total_steps - 1]
+        rates = [(initial, max_lr), (max_lr, lowest)]
+    starts = [0.0, *ends[:-1]]
+    limit = "(total_steps + 1) / 2" if three_phase else "total_steps"
+    if not all(b > a for a, b in zip(starts, ends, strict=True)):
+        raise ValueError(
+            "pct_start * total_steps must leave every phase at least one step: need "
+            f"1 < pct_start * total_steps < {limit}, "
+            f"got pct_start = {pct_start!r}, total_steps = {total_steps}"
+        )
+
+    def schedule(t):
+        t = _steps(t)
+        if np.any(t > total_steps):
+            raise ValueError(
+                f"t must be at most total_steps = {total_steps} (torch's OneCycleLR "
+                f"refuses to step further), got {t.max()}"
+            )
+        t = t.astype(np.float64)
+        out = np.empty(t.shape)
+        # the phase of each step: the first whose end it has not passed (the last takes
+        # every later step, as in torch)
+        phase = np.minimum(np.searchsorted(np.array(ends[:-1]), t, side="left"), len(ends) - 1)
+        phases = zip(starts, ends, rates, strict=True)
+        for i, (a, b, (u, w)) in enumerate(phases):
+            here = phase == i
+            x = (t[here] - a) / (b - a)  # eq. one-cycle
+            if anneal_strategy == "cos":
+                out[here] = w + (u - w) / 2.0 * (np.cos(np.pi * x) + 1)  # eq. one-cycle
+            else:
+                out[here] = (w - u) * x + u  # eq. one-cycle
+        return out if out.ndim else out[()]
+
+    return schedule
+
+
+def lr_range_test(min_lr, max_lr, num_steps, mode="linear"):
+    r"""The learning-rate range test: a rate that grows from ``min_lr`` to ``max_lr``.
+
+    .. math::
+
+        \eta_t = \eta_{\min} + (\eta_{\max} - \eta_{\min})\,\frac{\min(t, N)}{N}
+        \quad\text{or}\quad
+        \eta_t = \eta_{\min}\Big(\frac{\eta_{\max}}{\eta_{\min}}\Big)^{\min(t, N)/N}
+
+    (``mode="linear"``, Smith's, or ``"exponential"``, which spends as many steps on
+    each factor of ten). One short run with this schedule, the loss read against
+    :math:`\eta_t`, shows where the loss starts to fall and where it blows up; the
+    rate is held at ``max_lr`` after N steps.
+
+    Example:
+        >>> from optlib.schedules import lr_range_test
+        >>> rt = lr_range_test(1e-3, 1.0, num_steps=3, mode="exponential")
+        >>> [round(float(rt(t)), 4) for t in range(5)]
+        [0.001, 0.01, 0.1, 1.0, 1.0]
+
+    References:
+        Smith (2017), Cyclical learning rates for training neural networks, WACV
+        (section 3.3).
+    """
+    if not isinstance(mode, str) or mode not in ("linear", "exponential"):
+        raise ValueError(f"mode must be 'linear' or 'exponential', got {mode!r}")
+    check_hyper("min_lr", min_lr, 0, low_open=mode == "exponential")
+    check_hyper("max_lr", max_lr, min_lr, low_open=True)
+    num_steps = _count("num_steps", num_steps)
+
+    def schedule(t):
+        x = np.minimum(_steps(t), num_steps) / num_steps
+        if mode == "linear":
+            return min_lr + (max_lr - min_lr) * x  # eq. range-test
+        return min_lr * power(max_lr / min_lr, x)  # eq. range-test
 
     return schedule

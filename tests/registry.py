@@ -143,6 +143,21 @@ SCHEDULES = [
         },
         40,
     ),
+    ("one-cycle", "one_cycle", {"max_lr": 0.1, "total_steps": 50}, 50),
+    (
+        "one-cycle-three-linear",
+        "one_cycle",
+        {
+            "max_lr": 0.1,
+            "total_steps": 31,
+            "pct_start": 0.4,
+            "div_factor": 10.0,
+            "final_div_factor": 100.0,
+            "anneal_strategy": "linear",
+            "three_phase": True,
+        },
+        31,
+    ),
 ]
 
 # An optimizer driven by a schedule: (id, factory, kwargs without lr, schedule id, steps)

@@ -139,6 +139,39 @@ BAD_SCHEDULES = [
         ["start_factor", "(0, 1]"],
     ),
     (schedules.linear_warmup, {"lr": 0.1, "warmup_steps": 3, "then": 0.5}, ["then"]),
+    (schedules.inverse_sqrt, {"lr": 0.1, "warmup_steps": 0}, ["warmup_steps", "[1, 2**63 - 1]"]),
+    (schedules.inverse_sqrt, {"lr": -0.1, "warmup_steps": 4}, ["lr", "[0, inf)"]),
+    (schedules.one_cycle, {"max_lr": 0.1, "total_steps": 0}, ["total_steps"]),
+    (schedules.one_cycle, {"max_lr": 0.1, "total_steps": 10, "pct_start": 1.0}, ["pct_start"]),
+    (  # pct_start * total_steps = 1: the warm-up phase would have no step
+        schedules.one_cycle,
+        {"max_lr": 0.1, "total_steps": 10, "pct_start": 0.1},
+        ["pct_start * total_steps", "got pct_start = 0.1, total_steps = 10"],
+    ),
+    (
+        schedules.one_cycle,
+        {"max_lr": 0.1, "total_steps": 10, "pct_start": 0.6, "three_phase": True},
+        ["(total_steps + 1) / 2"],
+    ),
+    (schedules.one_cycle, {"max_lr": 0.1, "total_steps": 10, "div_factor": 0.0}, ["div_factor"]),
+    (
+        schedules.one_cycle,
+        {"max_lr": 0.1, "total_steps": 10, "anneal_strategy": "cosine"},
+        ["anneal_strategy", "'linear'"],
+    ),
+    (schedules.one_cycle, {"max_lr": 0.1, "total_steps": 10, "three_phase": 1}, ["three_phase"]),
+    (schedules.lr_range_test, {"min_lr": 0.1, "max_lr": 0.1, "num_steps": 5}, ["max_lr"]),
+    (
+        schedules.lr_range_test,
+        {"min_lr": 0.0, "max_lr": 1.0, "num_steps": 5, "mode": "exponential"},
+        ["min_lr", "(0, inf)"],
+    ),
+    (schedules.lr_range_test, {"min_lr": 0.1, "max_lr": 1.0, "num_steps": 0}, ["num_steps"]),
+    (
+        schedules.lr_range_test,
+        {"min_lr": 0.1, "max_lr": 1.0, "num_steps": 5, "mode": "log"},
+        ["mode", "'exponential'"],
+    ),
 ]
 
 
@@ -155,6 +188,14 @@ def test_bad_schedule_argument_is_named(factory, kwargs, words):
 def test_schedules_refuse_bad_step_counts(t):
     with pytest.raises((ValueError, TypeError), match="t must be a whole step count"):
         schedules.cosine_annealing(0.1, T_max=10)(t)
+
+
+def test_one_cycle_refuses_to_step_past_total_steps():
+    """torch's OneCycleLR raises after total_steps calls of step(); so does ours."""
+    oc = schedules.one_cycle(0.1, total_steps=10)
+    assert np.isfinite(oc(10))
+    with pytest.raises(ValueError, match="t must be at most total_steps = 10"):
+        oc(np.array([3, 11]))
 
 
 def test_runner_refuses_bad_steps():

@@ -240,6 +240,44 @@ def test_linear_warmup_then_cosine():
     assert float(s(8)) == pytest.approx(0.05)  # four steps into an 8-step cosine
 
 
+def test_inverse_sqrt_climbs_to_its_peak_then_halves_as_the_count_quadruples():
+    """Vaswani et al.: n = t + 1, rate min(n / W, sqrt(W / n)) times the peak."""
+    s = schedules.inverse_sqrt(1.0, warmup_steps=4)
+    np.testing.assert_allclose(s(np.arange(4)), [0.25, 0.5, 0.75, 1.0], rtol=1e-15)
+    assert [float(s(t)) for t in (15, 63, 255)] == pytest.approx([0.5, 0.25, 0.125], rel=1e-15)
+    assert float(s(4)) == pytest.approx(np.sqrt(4 / 5))  # the first step after the peak
+    assert np.argmax(s(np.arange(1000))) == 3  # the peak is the W-th update
+
+
+def test_one_cycle_by_hand():
+    """OneCycleLR(max_lr=1, total_steps=10, pct_start=0.3, div_factor=4): the rise ends at
+    step 0.3 * 10 - 1 = 2, the fall at 9, from 1/4 to 1 to 1/4 / 1e4."""
+    oc = schedules.one_cycle(1.0, total_steps=10, pct_start=0.3, div_factor=4.0)
+    assert float(oc(0)) == 0.25 and float(oc(2)) == 1.0
+    assert float(oc(1)) == pytest.approx(0.625)  # halfway up the cosine: the midpoint
+    assert float(oc(9)) == pytest.approx(2.5e-5, rel=1e-12)
+    # two sevenths of the way down: 2.5e-5 + (1 - 2.5e-5) (1 + cos(2 pi / 7)) / 2
+    assert float(oc(4)) == pytest.approx(2.5e-5 + (1 - 2.5e-5) * (1 + np.cos(2 * np.pi / 7)) / 2)
+    lin = schedules.one_cycle(1.0, 10, pct_start=0.3, div_factor=4.0, anneal_strategy="linear")
+    assert float(lin(1)) == pytest.approx(0.625) and float(lin(4)) == pytest.approx(
+        1 - (1 - 2.5e-5) * 2 / 7
+    )
+    # three phases: up to step 2, back to the initial 1/25 by step 2 * 3 - 2 = 4, down by 9
+    three = schedules.one_cycle(1.0, 10, pct_start=0.3, three_phase=True, anneal_strategy="linear")
+    np.testing.assert_allclose(three(np.arange(5)), [0.04, 0.52, 1.0, 0.52, 0.04], rtol=1e-14)
+    assert float(three(9)) == pytest.approx(4e-6, rel=1e-12)
+
+
+def test_lr_range_test_by_hand():
+    lin = schedules.lr_range_test(0.01, 1.0, num_steps=99)
+    assert [float(lin(t)) for t in (0, 33, 99, 500)] == pytest.approx([0.01, 0.34, 1.0, 1.0])
+    exp = schedules.lr_range_test(1e-3, 1.0, num_steps=30, mode="exponential")
+    # ten steps for each factor of ten
+    assert [float(exp(t)) for t in (0, 10, 20, 30, 40)] == pytest.approx(
+        [1e-3, 1e-2, 1e-1, 1.0, 1.0], rel=1e-13
+    )
+
+
 def test_a_schedule_drives_the_optimizer_by_step_count():
     """SGD with step decay: the update at count t uses lr(t)."""
     opt = optlib.sgd(lr=schedules.step_decay(1.0, step_size=2, gamma=0.1))

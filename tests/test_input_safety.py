@@ -390,6 +390,11 @@ def exact_value(kind, t):
         return exact_value("cosine-plain", t - 4)
     if kind == "cosine-plain":
         return 0.1 * (1 + math.cos(math.pi * (t % 20) / 10)) / 2
+    if kind == "inverse-sqrt":  # Vaswani et al.: n = t + 1, peak 0.1 at n = W = 4
+        n = t + 1
+        return 0.1 * min(n / 4, math.sqrt(4 / n))
+    if kind == "range-test":  # from 1e-4 to 1 over 100 steps, exponentially, then held
+        return 1e-4 * 1e4 ** (min(t, 100) / 100)
     raise AssertionError(kind)
 
 
@@ -403,6 +408,8 @@ SCHEDULES = {
     "warmup": schedules.linear_warmup(
         0.1, 4, start_factor=0.25, then=schedules.cosine_annealing(0.1, T_max=10)
     ),
+    "inverse-sqrt": schedules.inverse_sqrt(0.1, 4),
+    "range-test": schedules.lr_range_test(1e-4, 1.0, 100, mode="exponential"),
 }
 step_counts = st.one_of(
     st.integers(0, 200),
@@ -451,6 +458,8 @@ SCHEDULE_COUNTS = {
     schedules.cosine_warm_restarts: ("T_0", {"lr": 0.1}),
     schedules.linear_warmup: ("warmup_steps", {"lr": 0.1}),
     schedules.cyclic_triangular: ("step_size_up", {"base_lr": 0.0, "max_lr": 1.0}),
+    schedules.inverse_sqrt: ("warmup_steps", {"lr": 0.1}),
+    schedules.lr_range_test: ("num_steps", {"min_lr": 1e-4, "max_lr": 1.0}),
 }
 
 

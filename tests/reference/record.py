@@ -6,6 +6,7 @@ Run from the repository root in an environment with torch (not the book's):
     .venv-torch/bin/pip install -r benchmarks/requirements-torch.txt
     .venv-torch/bin/python tests/reference/record.py
 
+(``--schedules-only`` re-records only ``torch_schedules.npz``, for a new schedule.)
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
 reference. It writes ``tests/reference/torch_trajectories.npz`` and
 ``tests/reference/torch_schedules.npz`` plus ``metadata.json``; the tests replay
@@ -84,11 +85,15 @@ def torch_schedule(optimizer, name, kwargs):
         then_name, then_kwargs = kw["then"]
         then = torch_schedule(optimizer, then_name, then_kwargs)
         return s.SequentialLR(optimizer, [warm, then], milestones=[kw["warmup_steps"]])
+    if name == "one_cycle":
+        return s.OneCycleLR(optimizer, cycle_momentum=False, **kw)
     raise ValueError(f"no torch scheduler for {name}")
 
 
 def base_lr(name, kwargs):
-    return kwargs["base_lr"] if name == "cyclic_triangular" else kwargs["lr"]
+    if name == "cyclic_triangular":
+        return kwargs["base_lr"]
+    return kwargs["max_lr"] if name == "one_cycle" else kwargs["lr"]
 
 
 def record_schedule(name, kwargs, steps):
@@ -146,7 +151,22 @@ def stored_problem():
     return stored["A"], stored["x0"], stored["noise"]
 
 
+def record_schedules():
+    """The learning rates of every registry schedule: torch_schedules.npz."""
+    lrs = {
+        sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
+    }
+    np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
+
+
 def main():
+    if "--schedules-only" in sys.argv[1:]:  # new schedules: the trajectories stay as they are
+        torch.set_default_dtype(torch.float64)
+        record_schedules()
+        meta = json.loads((HERE / "metadata.json").read_text())
+        meta["schedules"] = [s[0] for s in registry.SCHEDULES]
+        (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
+        return
     torch.set_default_dtype(torch.float64)
     A, x0, noise = stored_problem()
     runs = {"A": A, "x0": x0, "noise": noise}
@@ -156,10 +176,7 @@ def main():
         runs[run_id] = record_run(factory, kwargs, A, x0, noise[:steps], schedule)
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
 
-    lrs = {
-        sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
-    }
-    np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
+    record_schedules()
 
     meta = {
         "recorded": datetime.date.today().isoformat(),
