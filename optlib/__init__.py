@@ -21,6 +21,7 @@ from optlib.adam_lp import adam_lp
 from optlib.adamax import adamax
 from optlib.base import Optimizer
 from optlib.nadam import nadam
+from optlib.radam import radam
 from optlib.rmsprop import rmsprop
 from optlib.rprop import rprop
 from optlib.runner import Run, run
@@ -36,6 +37,7 @@ OPTIMIZERS = {
     "adamw": adamw,
     "adamax": adamax,
     "nadam": nadam,
+    "radam": radam,
 }
 
 # adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS

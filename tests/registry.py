@@ -50,6 +50,14 @@ OPTIMIZERS = [
     ("nadam-momentum-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.01}),
     ("nadam-no-schedule-decay", "nadam", {"lr": 0.01, "momentum_decay": 0.0, "weight_decay": 0.05}),
     ("nadam-betas-eps", "nadam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+    ("radam", "radam", {"lr": 0.01}),
+    ("radam-weight-decay", "radam", {"lr": 0.01, "weight_decay": 0.05}),
+    (
+        "radam-decoupled",
+        "radam",
+        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+    ),
+    ("radam-betas-eps", "radam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
     ("rprop", "rprop", {}),
     # narrow bounds, so that both clips bind on this problem (test_reference checks they do)
     (
@@ -83,6 +91,7 @@ TORCH_CLASS = {
     "adamax": "Adamax",
     "nadam": "NAdam",
     "rprop": "Rprop",
+    "radam": "RAdam",
 }
 
 
@@ -96,6 +105,7 @@ def torch_kwargs(factory, kwargs):
             "adamw": (0.9, 0.999),
             "adamax": (0.9, 0.999),
             "nadam": (0.9, 0.999),
+            "radam": (0.9, 0.999),
         }[factory]
         out["betas"] = (out.pop("beta1", defaults[0]), out.pop("beta2", defaults[1]))
     if factory == "rmsprop" and "rho" in out:

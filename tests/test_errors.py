@@ -12,7 +12,7 @@ BAD_HYPERPARAMETERS = (
     [(name, {"lr": -0.1}, ["lr", "[0, inf)"]) for name in optlib.OPTIMIZERS]
     + [
         (name, {"eps": 0.0}, ["eps", "(0, inf)"])
-        for name in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam")
+        for name in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam")
     ]
     + [
         (name, {"weight_decay": -1e-3}, ["weight_decay", "[0, inf)"])
@@ -21,7 +21,7 @@ BAD_HYPERPARAMETERS = (
     ]
     + [
         (name, {beta: value}, [beta, "[0, 1)"])
-        for name in ("adam", "adamw", "adamax", "nadam")
+        for name in ("adam", "adamw", "adamax", "nadam", "radam")
         for beta in ("beta1", "beta2")
         for value in (1.0, -0.1)
     ]
@@ -44,6 +44,7 @@ BAD_HYPERPARAMETERS = (
         ("rprop", {"step_size_max": 0.0}, ["step_size_max", "(0, inf)"]),
         ("rprop", {"step_size_min": 1.0, "step_size_max": 0.5}, ["step_size_min", "<="]),
         ("rprop", {"lr": optlib.schedules.exponential_decay(0.1, 0.9)}, ["lr", "schedule"]),
+        ("radam", {"decoupled_weight_decay": "yes"}, ["decoupled_weight_decay", "True or False"]),
         ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
         ("adam", {"lr": float("nan")}, ["lr"]),
         ("adam", {"beta1": "0.9"}, ["beta1"]),

@@ -175,6 +175,48 @@ def test_adamw_decays_theta_by_lr_omega():
     np.testing.assert_allclose(u, -0.1 * np.array([1.0, 1.0]) - 0.1 * 0.5 * theta, rtol=1e-7)
 
 
+def test_radam_is_momentum_sgd_until_rho_passes_5_then_rectified_adam():
+    """A constant gradient g: m_t = (1 - b1^t) g, so m_hat = g, and v_t = (1 - b2^t) g^2.
+    rho_inf = 2/(1-b2) - 1 = 1999, rho_t = rho_inf - 2 t b2^t / (1 - b2^t), which is
+    1 at t = 1 and about t - (t^2 - t)(1 - b2)/3 after; it first exceeds 5 at t = 6.
+    Before: step -lr g. After: -lr r_t sqrt(1-b2^t) g / (sqrt(v_t) + eps)
+    = -lr r_t g / (|g| + eps / sqrt(1 - b2^t))."""
+    lr, b2, eps, g = 0.1, 0.999, 1e-8, np.array([3.0, -0.02])
+    u, _ = updates(optlib.radam(lr=lr, beta2=b2, eps=eps), [g] * 40)
+    rho_inf = 2 / (1 - b2) - 1
+    for t in range(1, 41):
+        rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
+        assert (rho > 5) == (t >= 6), t
+        if t < 6:
+            expected = -lr * g
+        else:
+            r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+            expected = -lr * r * g / (np.abs(g) + eps / np.sqrt(1 - b2**t))
+        # rho_t is a difference of two numbers near 2000 that leaves about 6: a last-bit
+        # difference in b2^t (numpy's power against Python's) is amplified ~300-fold
+        np.testing.assert_allclose(u[t - 1], expected, rtol=1e-10, err_msg=str(t))
+    assert u[5, 0] / u[4, 0] < 0.03  # the adaptive step starts small: r_6 = 0.026
+
+
+def test_radam_rectification_tends_to_one():
+    """r_t -> 1 as t -> infinity (rho_t -> rho_inf); with b2 = 0.6, rho_inf = 4: never on."""
+    from optlib.radam import rectification
+
+    rho, r = rectification(0.999, 10**6)
+    assert rho == pytest.approx(1999.0, rel=1e-12) and r == pytest.approx(1.0, rel=1e-12)
+    assert all(rectification(0.6, t)[0] <= 5 for t in (1, 10, 10**6))
+
+
+def test_radam_weight_decay_coupled_and_decoupled():
+    """Step 1 is -lr m_hat = -lr g_1: with the L2 penalty g_1 = g + omega theta;
+    decoupled, theta shrinks by lr omega theta and g_1 = g."""
+    theta, g, lr, wd = np.array([2.0, -4.0]), np.array([1.0, 0.5]), 0.1, 0.5
+    (u,), _ = updates(optlib.radam(lr=lr, weight_decay=wd), [g], theta)
+    np.testing.assert_allclose(u, -lr * (g + wd * theta), rtol=1e-14)
+    (u,), _ = updates(optlib.radam(lr=lr, weight_decay=wd, decoupled_weight_decay=True), [g], theta)
+    np.testing.assert_allclose(u, -lr * g - lr * wd * theta, rtol=1e-14)
+
+
 def test_amsgrad_keeps_the_largest_raw_second_moment():
     """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
     grads = [np.array([10.0])] + [np.array([0.1])] * 5

@@ -75,6 +75,7 @@ RANGES = {
     "adamw": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "adamax": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "nadam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT, "momentum_decay": HALF_LINE},
+    "radam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "rprop": {
         "lr": HALF_LINE,
         "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
@@ -100,6 +101,7 @@ FLAGS = {
     "rmsprop": ["centered", "eps_inside"],
     "adam": ["amsgrad", "bias_correction"],
     "adamw": ["amsgrad", "bias_correction"],
+    "radam": ["decoupled_weight_decay"],
 }
 
 
@@ -179,8 +181,9 @@ def first_step(name, g, theta, h):
     (numbers or arrays): every moment starts at zero, so m_1 = (1 - b1) g,
     v_1 = (1 - b2) g^2, and the bias corrections divide by (1 - b1), (1 - b2)."""
     lr, wd = h["lr"], h.get("weight_decay", 0.0)
-    if name in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam"):
-        g = g + wd * theta  # L2 decay in the gradient (AdamW decouples it below)
+    decoupled = name == "radam" and h["decoupled_weight_decay"]
+    if name in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam", "radam"):
+        g = g if decoupled else g + wd * theta  # L2 decay in the gradient (AdamW decouples it)
     if name == "sgd":  # the buffer starts at g; Nesterov adds beta b_1 = beta g
         return -lr * (g + h["momentum"] * g if h["nesterov"] else g)
     if name == "adagrad":
@@ -202,6 +205,8 @@ def first_step(name, g, theta, h):
         else:
             step = -lr * (1 - b1) * g / (np.sqrt(1 - b2) * np.abs(g) + eps)
         return step - lr * wd * theta if name == "adamw" else step
+    if name == "radam":  # rho_1 = rho_inf - 2 beta2 / (1 - beta2) = 1 <= 5: -lr m_hat = -lr g
+        return -lr * g - lr * wd * theta if decoupled else -lr * g
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
     if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds

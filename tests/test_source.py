@@ -18,6 +18,7 @@ FACTORIES = [
     optlib.adamax,
     optlib.nadam,
     optlib.adam_lp,
+    optlib.radam,
 ]
 
 
@@ -60,6 +61,17 @@ def test_a_tag_shows_the_whole_block_under_it_and_no_more():
     assert "if centered" not in equation_lines(optlib.rmsprop, "rmsprop-v")
 
 
+# Tags of the optimizers of the part "After Adam" (issue 19), whose chapters come after
+# the library: until a chapter labels the equation, the tag is listed here.
+PENDING = {
+    "radam-rho-inf",
+    "radam-rho",
+    "radam-rect",
+    "radam-sgd",
+    "radam-step",
+}
+
+
 def test_every_tag_in_optlib_is_an_equation_of_the_book():
     """A reader who finds ``# eq. adam-m`` in optlib finds equation (adam-m) in a chapter."""
     from pathlib import Path
@@ -70,4 +82,8 @@ def test_every_tag_in_optlib_is_an_equation_of_the_book():
     code = "".join(p.read_text() for p in (root / "optlib").glob("*.py"))
     tags = set(re.findall(r"eq\. ([a-z0-9]+(?:-[a-z0-9]+)*)", code))
     assert tags, "no tag found: the pattern is wrong"
-    assert not tags - labels, f"optlib tags no chapter defines: {sorted(tags - labels)}"
+    missing = tags - labels - PENDING
+    assert not missing, f"optlib tags no chapter defines: {sorted(missing)}"
+    # a pending tag leaves the list when its chapter defines it, and must exist in optlib
+    assert not PENDING & labels, f"defined now, drop from PENDING: {sorted(PENDING & labels)}"
+    assert PENDING <= tags, f"PENDING names tags optlib lacks: {sorted(PENDING - tags)}"

@@ -17,6 +17,10 @@ The problem is a rotated, ill-conditioned quadratic in 4-D,
 and each gradient carries a fixed noise vector: ``g_t = A x_t + noise_t``. The
 noise keeps sign-like methods (RMSProp, Adam) from settling into a chaotic
 chatter near the optimum, where last-bit differences would grow.
+
+An existing recording is compared first: if a run it holds would change (another torch,
+another CPU), nothing is written unless ``--replace`` is given, so adding a registry
+entry records the new run and leaves every recorded array bit for bit as it was.
 """
 
 from __future__ import annotations
@@ -151,18 +155,34 @@ def stored_problem():
     return stored["A"], stored["x0"], stored["noise"]
 
 
-def record_schedules():
+def changed_runs(runs, path):
+    """The arrays of an earlier recording at ``path`` that ``runs`` would change."""
+    if not path.exists():
+        return []
+    old = np.load(path)
+    return [
+        name for name in old.files if name not in runs or not np.array_equal(old[name], runs[name])
+    ]
+
+
+def refuse_changes(changed, replace):
+    if changed and not replace:
+        sys.exit(f"not written: these recorded arrays would change: {changed} (--replace)")
+
+
+def record_schedules(replace=False):
     """The learning rates of every registry schedule: torch_schedules.npz."""
     lrs = {
         sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
     }
+    refuse_changes(changed_runs(lrs, HERE / "torch_schedules.npz"), replace)
     np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
 
 
-def main():
+def main(replace=False):
     if "--schedules-only" in sys.argv[1:]:  # new schedules: the trajectories stay as they are
         torch.set_default_dtype(torch.float64)
-        record_schedules()
+        record_schedules(replace)
         meta = json.loads((HERE / "metadata.json").read_text())
         meta["schedules"] = [s[0] for s in registry.SCHEDULES]
         (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -174,9 +194,9 @@ def main():
         runs[run_id] = record_run(factory, kwargs, A, x0, noise)
     for run_id, factory, kwargs, schedule, steps in registry.SCHEDULED_RUNS:
         runs[run_id] = record_run(factory, kwargs, A, x0, noise[:steps], schedule)
+    refuse_changes(changed_runs(runs, HERE / "torch_trajectories.npz"), replace)
+    record_schedules(replace)
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
-
-    record_schedules()
 
     meta = {
         "recorded": datetime.date.today().isoformat(),
@@ -195,4 +215,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(replace="--replace" in sys.argv[1:])
