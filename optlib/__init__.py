@@ -20,6 +20,7 @@ from optlib.adam import adam, adamw
 from optlib.adam_lp import adam_lp
 from optlib.adamax import adamax
 from optlib.base import Optimizer
+from optlib.lion import lion
 from optlib.nadam import nadam
 from optlib.radam import radam
 from optlib.rmsprop import rmsprop
@@ -38,6 +39,7 @@ OPTIMIZERS = {
     "adamax": adamax,
     "nadam": nadam,
     "radam": radam,
+    "lion": lion,
 }
 
 # adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS

@@ -73,6 +73,24 @@ OPTIMIZERS = [
     ),
 ]
 
+# Optimizers without a torch.optim class, recorded from optax instead
+# (tests/reference/record_optax_keras.py, run "optax_" + id; replayed by
+# tests/test_optax_keras.py): (id, optlib factory, optlib kwargs).
+OPTAX_OPTIMIZERS = [
+    ("lion", "lion", {"lr": 0.01}),
+    ("lion-no-decay", "lion", {"lr": 0.01, "weight_decay": 0.0}),
+    ("lion-options", "lion", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "weight_decay": 0.1}),
+]
+
+OPTAX_FACTORY = {"lion": "lion"}
+
+
+def optax_kwargs(factory, kwargs):
+    """optlib's keyword arguments as optax spells them."""
+    names = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2"}
+    return {names.get(k, k): v for k, v in kwargs.items()}
+
+
 # optlib options that torch does not have; the hand-derived tests cover them.
 OPTLIB_ONLY_OPTIONS = {
     "adagrad": {"eps_inside"},

@@ -21,7 +21,7 @@ BAD_HYPERPARAMETERS = (
     ]
     + [
         (name, {beta: value}, [beta, "[0, 1)"])
-        for name in ("adam", "adamw", "adamax", "nadam", "radam")
+        for name in ("adam", "adamw", "adamax", "nadam", "radam", "lion")
         for beta in ("beta1", "beta2")
         for value in (1.0, -0.1)
     ]

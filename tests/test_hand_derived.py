@@ -217,6 +217,31 @@ def test_radam_weight_decay_coupled_and_decoupled():
     np.testing.assert_allclose(u, -lr * g - lr * wd * theta, rtol=1e-14)
 
 
+def test_lion_moves_every_coordinate_by_lr_with_the_sign_of_the_interpolation():
+    """A gradient that flips sign: g, -g, g, ... with g = 1. m_t = (1 - b2) sum_k
+    b2^(t-1-k) g_k (alternating), so |m_{t-1}| <= 1 - b2 = 0.01, and c_t = b1 m_{t-1} +
+    (1 - b1) g_t has the sign of g_t since 0.1 > 0.9 * 0.01: every step is -lr g_t,
+    whatever the size of g. With b1 = 0.99 the momentum wins once |m| > 0.01/0.99."""
+    lr = 0.1
+    seq = [np.array([(-1.0) ** k * s for s in (1.0, 1e-6, 1e6)]) for k in range(20)]
+    u, state = updates(optlib.lion(lr=lr, weight_decay=0.0), seq)
+    np.testing.assert_array_equal(u, -lr * np.sign(np.array(seq)))
+    # constant then flipped: after 50 steps of +1, m = (1 - b2) sum_{k<50} b2^k =
+    # 1 - 0.99^50, and with b1 = 0.99, c = 0.99 m - 0.01 > 0 for the first -1: Lion
+    # keeps going the way the momentum points
+    opt = optlib.lion(lr=lr, beta1=0.99, weight_decay=0.0)
+    u, state = updates(opt, [np.ones(1)] * 50 + [-np.ones(1)])
+    m50 = 1 - 0.99**50
+    assert 0.99 * m50 - 0.01 > 0 and u[-1, 0] == -lr
+
+
+def test_lion_weight_decay_is_lr_omega_theta_outside_the_sign():
+    theta, g, lr, wd = np.array([2.0, -4.0]), np.array([1e-8, -3.0]), 0.01, 0.5
+    (u,), state = updates(optlib.lion(lr=lr, weight_decay=wd), [g], theta)
+    np.testing.assert_allclose(u, -lr * (np.sign(g) + wd * theta), rtol=1e-15)
+    np.testing.assert_allclose(state.m, 0.01 * g, rtol=1e-15)  # m_1 = (1 - b2) g
+
+
 def test_amsgrad_keeps_the_largest_raw_second_moment():
     """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
     grads = [np.array([10.0])] + [np.array([0.1])] * 5

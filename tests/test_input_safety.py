@@ -76,6 +76,7 @@ RANGES = {
     "adamax": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "nadam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT, "momentum_decay": HALF_LINE},
     "radam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
+    "lion": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "rprop": {
         "lr": HALF_LINE,
         "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
@@ -88,7 +89,7 @@ for name, ranges in RANGES.items():
     if name == "rprop":  # torch's Rprop has neither weight decay nor eps
         continue
     ranges["weight_decay"] = HALF_LINE
-    if name != "sgd":
+    if name not in ("sgd", "lion"):  # SGD and Lion have no eps
         ranges["eps"] = POSITIVE
 # A bound on one option set by another's default: Rprop's step_size_min <= step_size_max.
 RELATIONS = {
@@ -207,6 +208,8 @@ def first_step(name, g, theta, h):
         return step - lr * wd * theta if name == "adamw" else step
     if name == "radam":  # rho_1 = rho_inf - 2 beta2 / (1 - beta2) = 1 <= 5: -lr m_hat = -lr g
         return -lr * g - lr * wd * theta if decoupled else -lr * g
+    if name == "lion":  # c_1 = (1 - b1) g, whose sign is g's; decay outside the sign
+        return -lr * (np.sign(g) + wd * theta)
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
     if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds

@@ -9,11 +9,13 @@ real. Needs neither jax nor Keras. The ``keras_*_wd`` recordings check that Kera
 ``weight_decay`` is decoupled in every optimizer, not only in AdamW.
 """
 
+import inspect
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from registry import OPTAX_FACTORY, OPTAX_OPTIMIZERS, optax_kwargs
 
 import optlib
 from optlib.reference import keras_weight_decay, library_gap, library_runs
@@ -202,3 +204,32 @@ def test_keras_adam_with_weight_decay_is_adamw():
         "keras_adam_wd", lambda t: optlib.adamw(lr=1e-3, eps=keras_eps(t), weight_decay=WD)
     )
     assert gap_ < 1e-12, f"keras_adam_wd vs optlib.adamw: {gap_:.1e}"
+
+
+# Optimizers that torch.optim lacks, optax being their reference (tests/registry.py).
+RTOL = 1e-10  # as for the torch fixtures: both sides compute in float64
+
+
+@pytest.mark.parametrize(
+    "run_id, factory, kwargs", OPTAX_OPTIMIZERS, ids=[o[0] for o in OPTAX_OPTIMIZERS]
+)
+def test_optimizers_without_torch_class_match_optax(run_id, factory, kwargs):
+    recorded = RUNS[f"optax_{run_id}"]
+    assert INFO["dtype"] == "float64" and recorded.dtype == np.float64
+    assert np.linalg.norm(recorded[-1] - recorded[0]) > 0.1  # the run goes somewhere
+    assert library_gap(f"optax_{run_id}", lambda t: optlib.OPTIMIZERS[factory](**kwargs)) < RTOL
+
+
+def test_optax_optimizers_are_recorded_and_share_optax_defaults():
+    """Every OPTAX_OPTIMIZERS entry is recorded, with optax's call; optlib's defaults are
+    optax's (the learning rate aside: optax has none)."""
+    for run_id, factory, kwargs in OPTAX_OPTIMIZERS:
+        run = INFO["runs"][f"optax_{run_id}"]
+        assert run["call"] == f"optax.{OPTAX_FACTORY[factory]}"
+        assert run["kwargs"] == optax_kwargs(factory, kwargs)
+    for factory in {o[1] for o in OPTAX_OPTIMIZERS}:
+        signature = inspect.signature(optlib.OPTIMIZERS[factory])
+        ours = {k: p.default for k, p in signature.parameters.items()}
+        recorded = INFO["optax_defaults"][OPTAX_FACTORY[factory]]
+        theirs = optax_kwargs(factory, {k: v for k, v in ours.items() if k != "lr"})
+        assert {k: recorded[k] for k in theirs} == theirs, factory

@@ -19,6 +19,7 @@ FACTORIES = [
     optlib.nadam,
     optlib.adam_lp,
     optlib.radam,
+    optlib.lion,
 ]
 
 
@@ -69,6 +70,9 @@ PENDING = {
     "radam-rect",
     "radam-sgd",
     "radam-step",
+    "lion-c",
+    "lion-step",
+    "lion-m",
 }
 
 

@@ -15,7 +15,9 @@ gradients are of size 1e-6, 1e-2 and 1, so where epsilon sits shows. Writes
 constructor calls, and each library's defaults); ``tests/test_optax_keras.py`` checks
 the book's table against them. The ``keras_*_wd`` runs repeat Keras's SGD (momentum),
 AdaGrad, RMSprop, AdaDelta, Adam and NAdam with ``weight_decay=WD``: the book's claim
-that Keras decouples weight decay in every optimizer, not only in AdamW.
+that Keras decouples weight decay in every optimizer, not only in AdamW. The
+``optax_<id>`` runs of ``registry.OPTAX_OPTIMIZERS`` (Lion, ...) are the references
+of the optimizers that torch.optim lacks.
 
 An existing ``optax_keras.npz`` is compared first: if a run it holds would change
 (e.g. under other versions), nothing is written unless ``--replace`` is given.
@@ -40,6 +42,9 @@ import numpy as np  # noqa: E402
 import optax  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import registry  # noqa: E402  (plain data shared with the tests)
+
 STEPS = 25
 SEED = 20261124
 X0 = np.array([0.5, -1.0, 2.0])
@@ -56,6 +61,11 @@ OPTAX = {  # run name -> (optax factory, keyword arguments)
     "optax_adamw": ("adamw", {"learning_rate": 0.01}),
     "optax_adamax": ("adamax", {"learning_rate": 0.01}),
     "optax_nadam": ("nadam", {"learning_rate": 0.01}),
+    # optimizers that torch lacks, optax being their reference (tests/registry.py)
+    **{
+        f"optax_{run_id}": (registry.OPTAX_FACTORY[factory], registry.optax_kwargs(factory, kw))
+        for run_id, factory, kw in registry.OPTAX_OPTIMIZERS
+    },
 }
 KERAS = {  # run name -> (keras.optimizers class, keyword arguments): Keras's defaults
     "keras_sgd_momentum": ("SGD", {"momentum": 0.9}),
