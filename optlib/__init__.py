@@ -15,6 +15,7 @@ and ``optlib.explore``; this package's core imports numpy only.
 
 from optlib import problems, schedules
 from optlib.adadelta import adadelta
+from optlib.adafactor import adafactor
 from optlib.adagrad import adagrad
 from optlib.adam import adam, adamw
 from optlib.adam_lp import adam_lp
@@ -40,6 +41,7 @@ OPTIMIZERS = {
     "nadam": nadam,
     "radam": radam,
     "lion": lion,
+    "adafactor": adafactor,
 }
 
 # adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS

@@ -23,8 +23,10 @@ FIXTURES = ROOT / "tests" / "reference"
 __all__ = [
     "registry",
     "trajectories",
+    "matrix_trajectories",
     "path",
     "replay",
+    "replay_matrix",
     "relative_gap",
     "torch_gap",
     "library_runs",
@@ -67,6 +69,24 @@ def replay(opt, steps):
     return path(lambda t: opt, lambda x, t: A @ x + noise[t - 1], data["x0"], steps)
 
 
+@cache
+def matrix_trajectories():
+    """The recorded torch trajectories of matrix parameters (``registry.MATRIX_SHAPE``,
+    one 2-D tensor) and the problem they ran on (on the flattened matrix)."""
+    return dict(np.load(FIXTURES / "torch_matrix_trajectories.npz"))
+
+
+def replay_matrix(opt, steps):
+    """optlib's trajectory on the recorded matrix problem, ``G_t = reshape(A vec(X_t) +
+    noise_t)``: an array of shape ``(steps + 1, r, c)``."""
+    data = matrix_trajectories()
+    A, noise, shape = data["A"], data["noise"], registry().MATRIX_SHAPE
+    x0 = data["x0"].reshape(shape)
+    return path(
+        lambda t: opt, lambda x, t: (A @ x.ravel() + noise[t - 1]).reshape(shape), x0, steps
+    )
+
+
 def relative_gap(ours, torch):
     """Largest |ours - torch| relative to the norm of torch's iterate at that step
     (per-iterate scaling keeps a coordinate crossing zero from inflating the ratio)."""
@@ -75,10 +95,18 @@ def relative_gap(ours, torch):
 
 
 def torch_gap(run_id):
-    """Max relative gap between optlib and torch over a recorded run, e.g. ``"adam"``."""
+    """Max relative gap between optlib and torch over a recorded run, e.g. ``"adam"`` (or
+    a matrix run, e.g. ``"adafactor-matrix"``)."""
     configs = {rid: (factory, kwargs) for rid, factory, kwargs in registry().OPTIMIZERS}
-    if run_id not in configs:
-        raise ValueError(f"run_id must be one of {sorted(configs)}, got {run_id!r}")
+    matrix = {rid: (factory, kwargs) for rid, factory, kwargs in registry().MATRIX_OPTIMIZERS}
+    if run_id not in configs and run_id not in matrix:
+        raise ValueError(f"run_id must be one of {sorted(configs | matrix)}, got {run_id!r}")
+    if run_id in matrix:
+        factory, kwargs = matrix[run_id]
+        torch_path = matrix_trajectories()[run_id]
+        ours = replay_matrix(optlib.OPTIMIZERS[factory](**kwargs), len(torch_path) - 1)
+        # per iterate, the whole matrix is the point: flatten before measuring
+        return relative_gap(ours.reshape(len(ours), -1), torch_path.reshape(len(ours), -1))
     factory, kwargs = configs[run_id]
     torch_path = trajectories()[run_id]
     return relative_gap(

@@ -58,6 +58,20 @@ OPTIMIZERS = [
         {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
     ),
     ("radam-betas-eps", "radam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+    ("adafactor", "adafactor", {}),
+    # eps2 = 1 binds while the iterate's RMS is below 1; d = 1.2 clips (test_reference)
+    (
+        "adafactor-options",
+        "adafactor",
+        {
+            "lr": 0.05,
+            "beta2_decay": -0.6,
+            "eps1": 1e-4,
+            "eps2": 1.0,
+            "d": 1.2,
+            "weight_decay": 0.1,
+        },
+    ),
     ("rprop", "rprop", {}),
     # narrow bounds, so that both clips bind on this problem (test_reference checks they do)
     (
@@ -91,6 +105,26 @@ def optax_kwargs(factory, kwargs):
     return {names.get(k, k): v for k, v in kwargs.items()}
 
 
+# Matrix parameters (factored=True), recorded on a quadratic over 4 x 6 matrices:
+# (id, optlib factory, optlib kwargs). torch sees one 2-D tensor.
+MATRIX_SHAPE = (4, 6)
+MATRIX_OPTIMIZERS = [
+    ("adafactor-matrix", "adafactor", {"factored": True}),
+    (
+        "adafactor-matrix-options",
+        "adafactor",
+        {
+            "factored": True,
+            "lr": 0.05,
+            "beta2_decay": -0.5,
+            "eps1": 1e-5,
+            "eps2": 0.05,
+            "d": 1.1,  # clips on some steps (test_reference)
+            "weight_decay": 0.05,
+        },
+    ),
+]
+
 # optlib options that torch does not have; the hand-derived tests cover them.
 OPTLIB_ONLY_OPTIONS = {
     "adagrad": {"eps_inside"},
@@ -110,6 +144,7 @@ TORCH_CLASS = {
     "nadam": "NAdam",
     "rprop": "Rprop",
     "radam": "RAdam",
+    "adafactor": "Adafactor",
 }
 
 
@@ -128,6 +163,9 @@ def torch_kwargs(factory, kwargs):
         out["betas"] = (out.pop("beta1", defaults[0]), out.pop("beta2", defaults[1]))
     if factory == "rmsprop" and "rho" in out:
         out["alpha"] = out.pop("rho")
+    if factory == "adafactor":  # torch's eps pair; factored is the tensor's shape there
+        out["eps"] = (out.pop("eps1", None), out.pop("eps2", 1e-3))
+        out.pop("factored", None)
     if factory == "rprop":
         out["etas"] = (out.pop("eta_minus", 0.5), out.pop("eta_plus", 1.2))
         out["step_sizes"] = (out.pop("step_size_min", 1e-6), out.pop("step_size_max", 50.0))

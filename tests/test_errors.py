@@ -45,6 +45,11 @@ BAD_HYPERPARAMETERS = (
         ("rprop", {"step_size_min": 1.0, "step_size_max": 0.5}, ["step_size_min", "<="]),
         ("rprop", {"lr": optlib.schedules.exponential_decay(0.1, 0.9)}, ["lr", "schedule"]),
         ("radam", {"decoupled_weight_decay": "yes"}, ["decoupled_weight_decay", "True or False"]),
+        ("adafactor", {"beta2_decay": 0.1}, ["beta2_decay", "(-inf, 0]"]),
+        ("adafactor", {"eps1": 0.0}, ["eps1", "(0, inf)"]),
+        ("adafactor", {"eps2": -1e-3}, ["eps2", "[0, inf)"]),
+        ("adafactor", {"d": 0.5}, ["d", "[1, inf)"]),
+        ("adafactor", {"factored": 1}, ["factored", "True or False"]),
         ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
         ("adam", {"lr": float("nan")}, ["lr"]),
         ("adam", {"beta1": "0.9"}, ["beta1"]),
@@ -101,6 +106,20 @@ def test_rprop_refuses_bounds_that_do_not_broadcast():
         {"step_size_min": np.zeros(3), "step_size_max": np.ones(2)},
         ["step_size_min", "step_size_max", "broadcast"],
     )
+
+
+def test_adafactor_refuses_what_would_blur_one_parameter_with_another():
+    """factored=True needs a matrix in the last two axes; a hyperparameter array must be
+    constant over each parameter (one value per run); the step needs the params."""
+    with pytest.raises(ValueError, match=r"params must have at least 2 axes.*\(3,\)"):
+        optlib.adafactor(factored=True).init(np.zeros(3))
+    with pytest.raises(ValueError, match=r"lr has shape \(1, 3\), which varies within one"):
+        optlib.adafactor(lr=np.full((1, 3), 0.1)).init(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"d has shape \(2, 1\), which varies within one"):
+        optlib.adafactor(d=np.ones((2, 1)), factored=True).init(np.zeros((3, 2, 4)))
+    opt = optlib.adafactor()
+    with pytest.raises(ValueError, match="params must be given to adafactor's update"):
+        opt.update(np.ones(2), opt.init(np.zeros(2)))
 
 
 def test_weight_decay_needs_params():

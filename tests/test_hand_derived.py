@@ -242,6 +242,67 @@ def test_lion_weight_decay_is_lr_omega_theta_outside_the_sign():
     np.testing.assert_allclose(state.m, 0.01 * g, rtol=1e-15)  # m_1 = (1 - b2) g
 
 
+def test_adafactor_first_factored_moment_is_the_rank_one_fit_of_g_squared():
+    """beta2_1 = 1 - 1^c = 0, so R_1 = mean over columns of g^2 (r numbers), C_1 = mean
+    over rows (c numbers), and v_hat_1 = R_1 C_1 / mean(R_1): exact when g^2 has rank
+    one (then u_1 = sign(g)), the best such fit in the I-divergence otherwise."""
+    g = np.array([[1.0, -2.0, 0.5], [3.0, 0.1, -1.0]])
+    theta = np.full((2, 3), 0.5)
+    opt = optlib.adafactor(lr=0.01, factored=True)
+    (u,), state = updates(opt, [g], theta)
+    row, col = np.mean(g * g, axis=1, keepdims=True), np.mean(g * g, axis=0, keepdims=True)
+    np.testing.assert_allclose(state.row, row, rtol=1e-15)
+    np.testing.assert_allclose(state.col, col, rtol=1e-15)
+    assert state.row.size + state.col.size == 2 + 3 and state.v is None
+    v_hat = row * col / np.mean(row)
+    u_1 = g / np.sqrt(v_hat)
+    k = max(1.0, np.sqrt(np.mean(u_1 * u_1)))  # d = 1
+    np.testing.assert_allclose(u, -0.5 * 0.01 / k * u_1, rtol=1e-14)  # alpha = RMS(0.5) lr
+    rank_one = np.outer([1.0, 2.0], [1.0, -3.0, 0.5])  # g^2 of rank one: v_hat = g^2
+    (u,), _ = updates(opt, [rank_one], theta)
+    np.testing.assert_allclose(u, -0.5 * 0.01 * np.sign(rank_one), rtol=1e-14)
+
+
+def test_adafactor_constant_gradient_shrinks_theta_geometrically():
+    """A constant gradient: v_t = g^2 for every t (an average of g^2 started at g^2), so
+    u_t = sign(g), RMS(u_t) = 1 = d: no clipping. With theta = 2 (1, 1, 1) and g > 0,
+    each step is -RMS(theta) rho_t, so theta_t = theta_{t-1} (1 - rho_t):
+    rho_t = min(lr, 1/sqrt(t)); with lr = 0.5, rho_t = 0.5 up to t = 4, then 1/sqrt(t),
+    until RMS(theta) falls below eps2 = 1e-3, where the step becomes eps2 rho_t."""
+    theta = np.full(3, 2.0)
+    opt = optlib.adafactor(lr=0.5)
+    state, expected, x = opt.init(theta), 2.0, theta
+    for t in range(1, 13):
+        u, state = opt.update(np.full(3, 5.0), state, x)
+        x = x + u
+        expected *= 1 - min(0.5, 1 / np.sqrt(t))
+        np.testing.assert_allclose(x, expected, rtol=1e-13, err_msg=str(t))
+    assert expected > 1e-3  # the floor eps2 never bound here
+    # below eps2: steps of eps2 * rho_t, whatever the size of theta
+    tiny = np.full(3, 1e-6)
+    u, _ = updates(optlib.adafactor(lr=0.01), [np.full(3, -7.0)], tiny)
+    np.testing.assert_allclose(u[0], 1e-3 * 0.01, rtol=1e-14)
+
+
+def test_adafactor_clips_the_update_to_rms_d():
+    """Step 2 after a small gradient: w_2 = 2^-0.8, v_2 = (1 - w_2) g_1^2 + w_2 g_2^2, so
+    u_2 = g_2 / sqrt(v_2) has RMS above 1 when g_2 >> g_1; the step is
+    alpha_2 u_2 / max(1, RMS(u_2) / d): its RMS is alpha_2 d for d = 1 and 1.2, and
+    d = 1.5 > RMS(u_2) = 1.32 leaves it unclipped."""
+    g1, g2, theta = np.array([0.1, -0.1]), np.array([3.0, -1.0]), np.array([1.0, 1.0])
+    w = 2.0**-0.8
+    u2 = g2 / np.sqrt((1 - w) * g1 * g1 + w * g2 * g2)
+    rms_u2 = np.sqrt(np.mean(u2 * u2))
+    assert 1.2 < rms_u2 < 1.5
+    alpha = 1.0 * min(0.01, 1 / np.sqrt(2))  # RMS(theta) = 1, fixed params here
+    for d in (1.0, 1.2):
+        u, _ = updates(optlib.adafactor(lr=0.01, d=d), [g1, g2], theta)
+        np.testing.assert_allclose(u[1], -alpha * d / rms_u2 * u2, rtol=1e-14)
+        assert np.sqrt(np.mean(u[1] ** 2)) == pytest.approx(alpha * d, rel=1e-14)
+    u, _ = updates(optlib.adafactor(lr=0.01, d=1.5), [g1, g2], theta)
+    np.testing.assert_allclose(u[1], -alpha * u2, rtol=1e-14)
+
+
 def test_amsgrad_keeps_the_largest_raw_second_moment():
     """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
     grads = [np.array([10.0])] + [np.array([0.1])] * 5

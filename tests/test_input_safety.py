@@ -77,6 +77,13 @@ RANGES = {
     "nadam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT, "momentum_decay": HALF_LINE},
     "radam": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
     "lion": {"lr": HALF_LINE, "beta1": UNIT, "beta2": UNIT},
+    "adafactor": {
+        "lr": HALF_LINE,
+        "beta2_decay": (-math.inf, 0.0, True, False),  # (-inf, 0]
+        "eps1": POSITIVE,  # or None: the params' machine epsilon
+        "eps2": HALF_LINE,
+        "d": (1.0, math.inf, False, True),  # [1, inf)
+    },
     "rprop": {
         "lr": HALF_LINE,
         "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
@@ -89,7 +96,7 @@ for name, ranges in RANGES.items():
     if name == "rprop":  # torch's Rprop has neither weight decay nor eps
         continue
     ranges["weight_decay"] = HALF_LINE
-    if name not in ("sgd", "lion"):  # SGD and Lion have no eps
+    if name not in ("sgd", "lion", "adafactor"):  # no eps (Adafactor: eps1 and eps2)
         ranges["eps"] = POSITIVE
 # A bound on one option set by another's default: Rprop's step_size_min <= step_size_max.
 RELATIONS = {
@@ -103,7 +110,13 @@ FLAGS = {
     "adam": ["amsgrad", "bias_correction"],
     "adamw": ["amsgrad", "bias_correction"],
     "radam": ["decoupled_weight_decay"],
+    "adafactor": ["factored"],
 }
+# Options for which None is a value: Adafactor's eps1 (None: the params' machine epsilon).
+NONE_ALLOWED = {("adafactor", "eps1")}
+# Optimizers whose hyperparameter arrays hold one value per run: size 1 on the last axis,
+# the parameter's (Adafactor's step uses the RMS over each parameter).
+PER_RUN = {"adafactor"}
 
 
 def test_the_contract_lists_every_option():
@@ -210,6 +223,16 @@ def first_step(name, g, theta, h):
         return -lr * g - lr * wd * theta if decoupled else -lr * g
     if name == "lion":  # c_1 = (1 - b1) g, whose sign is g's; decay outside the sign
         return -lr * (np.sign(g) + wd * theta)
+    if name == "adafactor":  # t = 1: beta2_1 = 1 - 1^c = 0, v = g^2, rho = min(lr, 1)
+        eps1 = np.finfo(np.float64).eps if h["eps1"] is None else h["eps1"]
+        with np.errstate(over="ignore"):  # eps1^2 may overflow to inf: then u = 0
+            u = g / np.sqrt(np.maximum(g * g, eps1 * eps1))
+        axis = -1 if np.ndim(theta) else None  # one parameter per row (the last axis)
+        n = max(np.shape(theta)[-1] if np.ndim(theta) else 1, 1)
+        rms = np.sqrt(np.sum(theta * theta, axis=axis, keepdims=True) / n)
+        rms_u = np.sqrt(np.sum(u * u, axis=axis, keepdims=True) / n)
+        alpha = np.maximum(h["eps2"], rms) * np.minimum(lr, 1.0)
+        return -alpha / np.maximum(1.0, rms_u / h["d"]) * u - lr * wd * theta
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
     if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds
@@ -238,6 +261,7 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
         return
     relation = RELATIONS.get((name, option))
     accepted = acceptable(value, RANGES[name][option], relation)
+    accepted = accepted or (value is None and (name, option) in NONE_ALLOWED)
     assert (state == "ok") == accepted, (option, value, made)
     if state == "refused":
         return
@@ -247,12 +271,14 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
         shape_ok = np.broadcast_shapes(np.shape(value), theta.shape) == theta.shape
     except ValueError:
         shape_ok = False
+    if name in PER_RUN and np.ndim(value) >= 1:
+        shape_ok = shape_ok and np.shape(value)[-1] == 1
     init_state, _ = outcome(lambda: made.init(theta), option)
     assert (init_state == "ok") == shape_ok
     if not shape_ok:
         return
     updates, _ = made.update(g, made.init(theta), theta)
-    h = {**defaults(name), option: np.asarray(value, dtype=np.float64)}
+    h = {**defaults(name), option: None if value is None else np.asarray(value, np.float64)}
     expected = first_step(name, g, theta, h)
     assert type(updates) is np.ndarray and updates.dtype == np.float64
     if np.max(np.abs(g + h.get("weight_decay", 0.0) * theta)) > 1e150:
@@ -273,6 +299,8 @@ def test_flags_are_bools_or_refused(name, data):
     assert (state == "ok") == isinstance(value, bool | np.bool_), (flag, value)
     if state == "ok":
         theta, g = np.array([0.5, -1.0]), np.array([2.0, -0.1])
+        if name == "adafactor":  # a 1 x 2 matrix: factored, v_hat = R C / mean(R) = g^2
+            theta, g = theta[None], g[None]
         updates, _ = made.update(g, made.init(theta), theta)
         h = {**defaults(name), **extra, flag: bool(value)}
         np.testing.assert_allclose(updates, first_step(name, g, theta, h), rtol=1e-12)

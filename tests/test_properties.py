@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from registry import OPTAX_OPTIMIZERS, OPTIMIZERS, OPTLIB_ONLY_OPTIONS
+from registry import MATRIX_OPTIMIZERS, OPTAX_OPTIMIZERS, OPTIMIZERS, OPTLIB_ONLY_OPTIONS
 
 import optlib
 
@@ -36,7 +36,7 @@ def test_registry_covers_every_factory_and_option():
     assert not {o[1] for o in OPTIMIZERS} & {o[1] for o in OPTAX_OPTIMIZERS}  # one reference
     for name, factory in optlib.OPTIMIZERS.items():
         options = set(inspect.signature(factory).parameters)
-        used = set().union(*(kw for _, f, kw in REFERENCED if f == name))
+        used = set().union(*(kw for _, f, kw in REFERENCED + MATRIX_OPTIMIZERS if f == name))
         untested = options - used - OPTLIB_ONLY_OPTIONS.get(name, set())
         assert not untested, f"{name}: options {untested} are in no reference configuration"
 
@@ -52,7 +52,12 @@ TYPICAL = {
     "momentum_decay": 4e-3,
 }
 # the special value 0 (momentum 0, weight decay 0, ...) is in every sweep where it is allowed
-NO_ZERO = ("eps", "eta_minus", "step_size_max")
+NO_ZERO = ("eps", "eps1", "eta_minus", "step_size_max")
+# ranges other than [0, inf) or [0, 1): Adafactor's decay exponent and clipping threshold
+SPECIAL_SWEEPS = {"beta2_decay": [0.0, -0.4, -0.8, -1.6], "d": [1.0, 1.1, 1.5, 3.0]}
+# optimizers whose coordinates interact: Adafactor's step uses the RMS of the whole
+# parameter (its relative step size and its update clipping)
+NOT_DIAGONAL = {"adafactor"}
 # the options torch lacks, and flags, run through the same property
 EXTRA_CONFIGS = [
     ("adam-no-bias-correction", "adam", {"lr": 0.01, "bias_correction": False}),
@@ -63,6 +68,8 @@ EXTRA_CONFIGS = [
 
 def sweep_values(name, value, kwargs):
     """Four values of one hyperparameter: 0 (where allowed), half, itself, more."""
+    if name in SPECIAL_SWEEPS:
+        return SPECIAL_SWEEPS[name]
     v = value or TYPICAL.get(name, 0.1)
     if name == "eta_plus":  # Rprop's growth factor stays above 1
         return [1 + (v - 1) / 4, 1 + (v - 1) / 2, v, 2 * v]
@@ -137,7 +144,10 @@ def test_float32_in_float32_out(run_id, factory, kwargs, g):
 @SETTINGS
 @given(seq=st.lists(gradients, min_size=1, max_size=5))
 def test_coordinates_are_independent(run_id, factory, kwargs, seq):
-    """Every optimizer here is diagonal: coordinate i alone follows the same path."""
+    """Every optimizer here but Adafactor is diagonal: coordinate i alone follows the same
+    path. (Adafactor's is checked below: its coordinates interact through the RMS.)"""
+    if factory in NOT_DIAGONAL:
+        pytest.skip("the step uses the RMS of the whole parameter")
     grads = [np.array(g) for g in seq]
     params = np.array([0.5, -1.0, 2.0])
     together, _ = trajectory(optlib.OPTIMIZERS[factory](**kwargs), grads, params)
@@ -229,3 +239,33 @@ def test_schedules_agree_on_arrays_and_scalars(t):
     ):
         array = schedule(np.array(t))
         np.testing.assert_array_equal(array, [schedule(k) for k in t])
+
+
+@SETTINGS
+@given(seq=st.lists(gradients, min_size=2, max_size=5))
+def test_adafactor_coordinates_interact_only_through_the_rms(seq):
+    """Not diagonal: with clipping off (d huge) and the iterate's RMS below eps2 (so
+    alpha_t = eps2 rho_t for both), a vector's coordinates follow their own paths;
+    Adafactor couples them only through RMS(theta) and the clipping."""
+    grads = [np.array(g) for g in seq]
+    params = np.array([1e-3, -2e-3, 5e-4])
+    opt = lambda: optlib.adafactor(lr=1e-4, eps2=1.0, d=1e300)  # noqa: E731
+    together, _ = trajectory(opt(), grads, params)
+    for i in range(3):
+        alone, _ = trajectory(opt(), [g[i : i + 1] for g in grads], params[i : i + 1])
+        np.testing.assert_allclose(alone[:, 0], together[:, i], rtol=1e-14, atol=0)
+
+
+def test_adafactor_factored_batch_equals_separate_runs():
+    """params (K, r, c) with factored=True and (K, 1, 1) hyperparameters: K runs on one
+    r x c matrix each, bit for bit."""
+    rng = np.random.default_rng(0)
+    K, shape = 3, (4, 5)
+    theta0 = rng.normal(size=(K, *shape))
+    grads = rng.normal(size=(6, K, *shape))
+    lr, d = np.array([0.01, 0.05, 0.2])[:, None, None], np.array([1.0, 1.2, 3.0])[:, None, None]
+    batched, _ = trajectory(optlib.adafactor(lr=lr, d=d, factored=True), grads, theta0)
+    for k in range(K):
+        opt = optlib.adafactor(lr=float(lr[k, 0, 0]), d=float(d[k, 0, 0]), factored=True)
+        alone, _ = trajectory(opt, grads[:, k], theta0[k])
+        np.testing.assert_array_equal(batched[:, k], alone)

@@ -8,14 +8,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from registry import OPTIMIZERS, SCHEDULED_RUNS, SCHEDULES
+from registry import MATRIX_OPTIMIZERS, MATRIX_SHAPE, OPTIMIZERS, SCHEDULED_RUNS, SCHEDULES
 
 import optlib
-from optlib.reference import relative_gap, replay, torch_gap, trajectories
+from optlib.reference import (
+    matrix_trajectories,
+    relative_gap,
+    replay,
+    replay_matrix,
+    torch_gap,
+    trajectories,
+)
 
 HERE = Path(__file__).resolve().parent / "reference"
 TRAJECTORIES = np.load(HERE / "torch_trajectories.npz")
 LRS = np.load(HERE / "torch_schedules.npz")
+MATRIX = np.load(HERE / "torch_matrix_trajectories.npz")
 RTOL = 1e-10
 
 
@@ -88,3 +96,64 @@ def test_fixtures_cover_the_registry():
     recorded = set(TRAJECTORIES.files) - {"A", "x0", "noise"}
     assert recorded == {o[0] for o in OPTIMIZERS} | {r[0] for r in SCHEDULED_RUNS}
     assert set(LRS.files) == {s[0] for s in SCHEDULES}
+
+
+@pytest.mark.parametrize(
+    "run_id, factory, kwargs", MATRIX_OPTIMIZERS, ids=[o[0] for o in MATRIX_OPTIMIZERS]
+)
+def test_matrix_trajectory_matches_torch(run_id, factory, kwargs):
+    """A matrix parameter (torch: one 2-D tensor; optlib: factored=True)."""
+    torch_path = MATRIX[run_id]
+    ours = replay_matrix(optlib.OPTIMIZERS[factory](**kwargs), len(torch_path) - 1)
+    assert ours.shape == torch_path.shape == (201, *MATRIX_SHAPE)
+    flat, torch_flat = ours.reshape(201, -1), torch_path.reshape(201, -1)
+    assert np.linalg.norm(torch_flat[-1] - torch_flat[0]) > 0.1
+    assert relative_gap(flat, torch_flat) < RTOL
+    assert torch_gap(run_id) == relative_gap(flat, torch_flat)
+
+
+def clipped_steps(kwargs, path, gradient):
+    """At each recorded iterate, whether Adafactor's update clipping (eq. adafactor-clip)
+    changed the step: the same state, updated with d = 1e300 (never clips), differs.
+    Clipping does not touch the state, so one state sequence serves both."""
+    opt = optlib.adafactor(**kwargs)
+    free = optlib.adafactor(**{**kwargs, "d": 1e300})
+    state, out = opt.init(path[0]), []
+    for t in range(len(path) - 1):
+        g = gradient(path[t], t)
+        updates, next_state = opt.update(g, state, path[t])
+        out.append(not np.array_equal(updates, free.update(g, state, path[t])[0]))
+        state = next_state
+    return np.array(out)
+
+
+def test_adafactor_fixtures_clip_and_floor():
+    """The recorded Adafactor runs exercise both sides of each max(): the update clipping
+    binds on some steps and not on others, and eps2 = 1 floors the iterate's RMS on some
+    steps of "adafactor-options" (whose RMS falls from 1.8 to about 0.01)."""
+    data = trajectories()
+    A, noise = data["A"], data["noise"]
+    configs = {rid: kwargs for rid, factory, kwargs in OPTIMIZERS if factory == "adafactor"}
+    for run_id, kwargs in configs.items():
+        clipped = clipped_steps(kwargs, TRAJECTORIES[run_id], lambda x, t: A @ x + noise[t])
+        assert 5 <= clipped.sum() <= len(clipped) - 5, (run_id, clipped.sum())
+    rms = np.sqrt(np.mean(TRAJECTORIES["adafactor-options"] ** 2, axis=1))
+    eps2 = configs["adafactor-options"]["eps2"]
+    assert np.sum(rms < eps2) >= 5 and np.sum(rms > eps2) >= 5
+    # factored, v_hat is a rank-one fit and RMS(u) exceeds d less often: the default
+    # run clips on a few steps only, the options run (d = 1.1) on more
+    m = matrix_trajectories()
+    counts = {
+        run_id: clipped_steps(
+            kwargs,
+            MATRIX[run_id],
+            lambda x, t: (m["A"] @ x.ravel() + m["noise"][t]).reshape(MATRIX_SHAPE),
+        ).sum()
+        for run_id, _, kwargs in MATRIX_OPTIMIZERS
+    }
+    assert counts["adafactor-matrix"] >= 1
+    assert 5 <= counts["adafactor-matrix-options"] <= 195
+
+
+def test_matrix_fixtures_cover_the_registry():
+    assert set(MATRIX.files) - {"A", "x0", "noise"} == {o[0] for o in MATRIX_OPTIMIZERS}

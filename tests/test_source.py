@@ -20,6 +20,7 @@ FACTORIES = [
     optlib.adam_lp,
     optlib.radam,
     optlib.lion,
+    optlib.adafactor,
 ]
 
 
@@ -73,6 +74,16 @@ PENDING = {
     "lion-c",
     "lion-step",
     "lion-m",
+    "adafactor-beta2",
+    "adafactor-rho",
+    "adafactor-alpha",
+    "adafactor-row",
+    "adafactor-col",
+    "adafactor-vhat",
+    "adafactor-v",
+    "adafactor-u",
+    "adafactor-clip",
+    "adafactor-step",
 }
 
 

@@ -8,9 +8,10 @@ Run from the repository root in an environment with torch (not the book's):
 
 (``--schedules-only`` re-records only ``torch_schedules.npz``, for a new schedule.)
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
-reference. It writes ``tests/reference/torch_trajectories.npz`` and
-``tests/reference/torch_schedules.npz`` plus ``metadata.json``; the tests replay
-them with optlib and need no torch.
+reference. It writes ``tests/reference/torch_trajectories.npz``,
+``tests/reference/torch_schedules.npz`` and ``tests/reference/torch_matrix_trajectories.npz``
+(matrix parameters, ``registry.MATRIX_OPTIMIZERS``) plus ``metadata.json``; the tests
+replay them with optlib and need no torch.
 
 The problem is a rotated, ill-conditioned quadratic in 4-D,
 ``f(x) = x^T A x / 2`` with eigenvalues (1, 5, 20, 50) and a random rotation,
@@ -113,9 +114,11 @@ def record_schedule(name, kwargs, steps):
     return np.array(lrs, dtype=np.float64)
 
 
-def record_run(factory, kwargs, A, x0, noise, schedule=None):
-    """torch's parameter trajectory, x_0 .. x_STEPS, on the noisy quadratic."""
-    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+def record_run(factory, kwargs, A, x0, noise, schedule=None, shape=None):
+    """torch's parameter trajectory, x_0 .. x_STEPS, on the noisy quadratic (with
+    ``shape``, the parameter is one tensor of that shape, x its flattening)."""
+    shape = x0.shape if shape is None else shape
+    x = torch.tensor(x0.reshape(shape), dtype=torch.float64, requires_grad=True)
     At = torch.tensor(A, dtype=torch.float64)
     cls = getattr(torch.optim, registry.TORCH_CLASS[factory])
     tk = registry.torch_kwargs(factory, kwargs)
@@ -126,7 +129,8 @@ def record_run(factory, kwargs, A, x0, noise, schedule=None):
     path = [x.detach().numpy().copy()]
     for t in range(noise.shape[0]):
         optimizer.zero_grad()
-        x.grad = At @ x.detach() + torch.tensor(noise[t], dtype=torch.float64)
+        flat = At @ x.detach().reshape(-1) + torch.tensor(noise[t], dtype=torch.float64)
+        x.grad = flat.reshape(shape)
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
@@ -136,7 +140,20 @@ def record_run(factory, kwargs, A, x0, noise, schedule=None):
     return path
 
 
-def stored_problem():
+def make_matrix_problem(shape):
+    """The same kind of problem over matrices of ``shape``: a rotated quadratic in
+    r * c dimensions, eigenvalues spread from 1 to 50, on the flattened matrix."""
+    rng = np.random.default_rng(SEED + 1)
+    n = int(np.prod(shape))
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    A = q @ np.diag(np.geomspace(1.0, 50.0, n)) @ q.T
+    A = (A + A.T) / 2
+    x0 = rng.normal(size=n) * 2.0
+    noise = rng.normal(scale=0.5, size=(STEPS, n))
+    return A, x0, noise
+
+
+def stored_problem(path=HERE / "torch_trajectories.npz", problem=make_problem):
     """The problem the fixtures were recorded on, when they exist, else a fresh one.
 
     ``make_problem``'s QR rounds differently in the last bit on another CPU (OpenBLAS
@@ -144,8 +161,7 @@ def stored_problem():
     about 1e-13; re-recording on the stored problem keeps the existing entries bit for
     bit, and only new registry entries are added.
     """
-    A, x0, noise = make_problem()
-    path = HERE / "torch_trajectories.npz"
+    A, x0, noise = problem()
     if not path.exists():
         return A, x0, noise
     stored = np.load(path)
@@ -194,9 +210,18 @@ def main(replace=False):
         runs[run_id] = record_run(factory, kwargs, A, x0, noise)
     for run_id, factory, kwargs, schedule, steps in registry.SCHEDULED_RUNS:
         runs[run_id] = record_run(factory, kwargs, A, x0, noise[:steps], schedule)
-    refuse_changes(changed_runs(runs, HERE / "torch_trajectories.npz"), replace)
+    shape = registry.MATRIX_SHAPE
+    matrix_file = HERE / "torch_matrix_trajectories.npz"
+    A_m, x0_m, noise_m = stored_problem(matrix_file, lambda: make_matrix_problem(shape))
+    matrix_runs = {"A": A_m, "x0": x0_m, "noise": noise_m}
+    for run_id, factory, kwargs in registry.MATRIX_OPTIMIZERS:
+        path = record_run(factory, kwargs, A_m, x0_m, noise_m, shape=shape)
+        matrix_runs[run_id] = path.reshape(len(path), *shape)
+    changed = changed_runs(runs, HERE / "torch_trajectories.npz")
+    refuse_changes(changed + changed_runs(matrix_runs, matrix_file), replace)
     record_schedules(replace)
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
+    np.savez_compressed(matrix_file, **matrix_runs)
 
     meta = {
         "recorded": datetime.date.today().isoformat(),
@@ -207,6 +232,10 @@ def main(replace=False):
         "problem": "f(x) = x^T A x / 2, 4-D, eigenvalues (1, 5, 20, 50), random rotation; "
         f"g_t = A x_t + noise_t, noise N(0, 0.5^2); seed {SEED}; {STEPS} steps",
         "optimizers": [r[0] for r in registry.OPTIMIZERS],
+        "matrix_problem": f"the same over {shape[0]} x {shape[1]} matrices (one 2-D tensor): "
+        f"x = the flattened matrix, {int(np.prod(shape))}-D, eigenvalues geometric from 1 to "
+        f"50; seed {SEED + 1}; {STEPS} steps (torch_matrix_trajectories.npz)",
+        "matrix_optimizers": [r[0] for r in registry.MATRIX_OPTIMIZERS],
         "scheduled_runs": [r[0] for r in registry.SCHEDULED_RUNS],
         "schedules": [s[0] for s in registry.SCHEDULES],
     }
