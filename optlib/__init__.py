@@ -22,6 +22,7 @@ from optlib.adam_lp import adam_lp
 from optlib.adamax import adamax
 from optlib.base import Optimizer
 from optlib.lion import lion
+from optlib.muon import muon
 from optlib.nadam import nadam
 from optlib.radam import radam
 from optlib.rmsprop import rmsprop
@@ -42,6 +43,7 @@ OPTIMIZERS = {
     "radam": radam,
     "lion": lion,
     "adafactor": adafactor,
+    "muon": muon,
 }
 
 # adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS

@@ -116,15 +116,9 @@ def adafactor(
                 f"params must have at least 2 axes with factored=True (the last two hold "
                 f"one matrix), got shape {params.shape}"
             )
-        for name, value in {"lr": lr_at(lr, 0), **hypers}.items():
-            shape = np.shape(value)
-            if any(size != 1 for size in shape[-ndim:]):
-                raise ValueError(
-                    f"{name} has shape {shape}, which varies within one parameter (the last "
-                    f"{'two axes' if factored else 'axis'} of params): adafactor's steps use "
-                    f"the RMS over each parameter, so an array needs size 1 there, one value "
-                    f"per run, e.g. shape {(2, 1, 1) if factored else (2, 1)}"
-                )
+        base.check_per_run(
+            {"lr": lr_at(lr, 0), **hypers}, ndim, "adafactor's steps use the RMS of each parameter"
+        )
         if factored:
             shape = params.shape
             zeros = np.zeros((), params.dtype)

@@ -136,6 +136,20 @@ def check_params(params, **hypers):
     return params
 
 
+def check_per_run(hypers, ndim, why):
+    """Each hyperparameter array must have size 1 on the last ``ndim`` axes (those of one
+    parameter: one value per run), for an optimizer whose step mixes a parameter's
+    coordinates (``why`` says how)."""
+    for name, value in hypers.items():
+        shape = np.shape(value)
+        if any(size != 1 for size in shape[-ndim:]):
+            raise ValueError(
+                f"{name} has shape {shape}, which varies within one parameter (the last "
+                f"{'two axes' if ndim == 2 else 'axis'} of params): {why}, so an array needs "
+                f"size 1 there, one value per run, e.g. shape {(2,) + (1,) * ndim}"
+            )
+
+
 def check_grads(grads, state_array, params=None, needs_params=False):
     """grads (and params, when given) must be arrays of the shape and dtype of the
     params the state was built for (torch refuses a dtype mismatch too: a float64

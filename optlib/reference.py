@@ -76,11 +76,13 @@ def matrix_trajectories():
     return dict(np.load(FIXTURES / "torch_matrix_trajectories.npz"))
 
 
-def replay_matrix(opt, steps):
+def replay_matrix(opt, steps, shape=None):
     """optlib's trajectory on the recorded matrix problem, ``G_t = reshape(A vec(X_t) +
-    noise_t)``: an array of shape ``(steps + 1, r, c)``."""
+    noise_t)``: an array of shape ``(steps + 1, r, c)`` (``shape``: ``(r, c)``, by
+    default ``registry().MATRIX_SHAPE``)."""
     data = matrix_trajectories()
-    A, noise, shape = data["A"], data["noise"], registry().MATRIX_SHAPE
+    A, noise = data["A"], data["noise"]
+    shape = registry().MATRIX_SHAPE if shape is None else shape
     x0 = data["x0"].reshape(shape)
     return path(
         lambda t: opt, lambda x, t: (A @ x.ravel() + noise[t - 1]).reshape(shape), x0, steps
@@ -96,15 +98,18 @@ def relative_gap(ours, torch):
 
 def torch_gap(run_id):
     """Max relative gap between optlib and torch over a recorded run, e.g. ``"adam"`` (or
-    a matrix run, e.g. ``"adafactor-matrix"``)."""
+    a matrix run, e.g. ``"adafactor-matrix"``; ``"muon-bfloat16"`` is torch's Muon as
+    shipped, which orthogonalises in bfloat16)."""
     configs = {rid: (factory, kwargs) for rid, factory, kwargs in registry().OPTIMIZERS}
-    matrix = {rid: (factory, kwargs) for rid, factory, kwargs in registry().MATRIX_OPTIMIZERS}
+    reg = registry()
+    matrix = {rid: (f, kwargs) for rid, f, kwargs in reg.MATRIX_OPTIMIZERS + reg.MATRIX_BFLOAT16}
     if run_id not in configs and run_id not in matrix:
         raise ValueError(f"run_id must be one of {sorted(configs | matrix)}, got {run_id!r}")
     if run_id in matrix:
         factory, kwargs = matrix[run_id]
         torch_path = matrix_trajectories()[run_id]
-        ours = replay_matrix(optlib.OPTIMIZERS[factory](**kwargs), len(torch_path) - 1)
+        shape = reg.MATRIX_SHAPES.get(run_id, reg.MATRIX_SHAPE)
+        ours = replay_matrix(optlib.OPTIMIZERS[factory](**kwargs), len(torch_path) - 1, shape)
         # per iterate, the whole matrix is the point: flatten before measuring
         return relative_gap(ours.reshape(len(ours), -1), torch_path.reshape(len(ours), -1))
     factory, kwargs = configs[run_id]

@@ -125,6 +125,30 @@ MATRIX_OPTIMIZERS = [
     ),
 ]
 
+MATRIX_OPTIMIZERS += [
+    ("muon", "muon", {"lr": 0.02}),
+    (
+        "muon-options",
+        "muon",
+        {
+            "lr": 0.02,
+            "weight_decay": 0.0,
+            "momentum": 0.8,
+            "nesterov": False,
+            "ns_coefficients": (2.0, -1.5, 0.5),
+            "eps": 1e-3,
+            "ns_steps": 3,
+            "adjust_lr_fn": "match_rms_adamw",
+        },
+    ),
+    ("muon-tall", "muon", {"lr": 0.02, "adjust_lr_fn": "original"}),  # 6 x 4: transposed
+]
+# runs on another shape of the same 24-D problem (the flattened matrix)
+MATRIX_SHAPES = {"muon-tall": (6, 4)}
+# torch.optim.Muon orthogonalises in bfloat16; the MATRIX_OPTIMIZERS runs are recorded
+# with that cast removed (float64, record.py's float64_newton_schulz), these as shipped
+MATRIX_BFLOAT16 = [("muon-bfloat16", "muon", {"lr": 0.02})]
+
 # optlib options that torch does not have; the hand-derived tests cover them.
 OPTLIB_ONLY_OPTIONS = {
     "adagrad": {"eps_inside"},
@@ -145,6 +169,7 @@ TORCH_CLASS = {
     "rprop": "Rprop",
     "radam": "RAdam",
     "adafactor": "Adafactor",
+    "muon": "Muon",
 }
 
 

@@ -14,6 +14,7 @@ BAD_HYPERPARAMETERS = (
         (name, {"eps": 0.0}, ["eps", "(0, inf)"])
         for name in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam")
     ]
+    + [("muon", {"eps": -1e-7}, ["eps", "(0, inf)"])]
     + [
         (name, {"weight_decay": -1e-3}, ["weight_decay", "[0, inf)"])
         for name in optlib.OPTIMIZERS
@@ -50,6 +51,17 @@ BAD_HYPERPARAMETERS = (
         ("adafactor", {"eps2": -1e-3}, ["eps2", "[0, inf)"]),
         ("adafactor", {"d": 0.5}, ["d", "[1, inf)"]),
         ("adafactor", {"factored": 1}, ["factored", "True or False"]),
+        ("muon", {"momentum": 1.0}, ["momentum", "[0, 1)"]),
+        ("muon", {"eps": 0.0}, ["eps", "(0, inf)"]),
+        ("muon", {"ns_coefficients": (1.0, 2.0)}, ["ns_coefficients", "three numbers"]),
+        ("muon", {"ns_coefficients": (1.0, float("nan"), 0.5)}, ["ns_coefficients b"]),
+        ("muon", {"ns_coefficients": (1.0, "2", 0.5)}, ["ns_coefficients b"]),
+        ("muon", {"ns_steps": 100}, ["ns_steps", "[0, 99]"]),
+        ("muon", {"ns_steps": -1}, ["ns_steps", "[0, 99]"]),
+        ("muon", {"ns_steps": 2.0}, ["ns_steps", "whole number"]),
+        ("muon", {"ns_steps": True}, ["ns_steps", "whole number"]),
+        ("muon", {"adjust_lr_fn": "rms"}, ["adjust_lr_fn", "match_rms_adamw"]),
+        ("muon", {"nesterov": None}, ["nesterov", "True or False"]),
         ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
         ("adam", {"lr": float("nan")}, ["lr"]),
         ("adam", {"beta1": "0.9"}, ["beta1"]),
@@ -120,6 +132,14 @@ def test_adafactor_refuses_what_would_blur_one_parameter_with_another():
     opt = optlib.adafactor()
     with pytest.raises(ValueError, match="params must be given to adafactor's update"):
         opt.update(np.ones(2), opt.init(np.zeros(2)))
+
+
+def test_muon_needs_matrices_and_one_value_per_run():
+    with pytest.raises(ValueError, match=r"params must have at least 2 axes for muon.*\(5,\)"):
+        optlib.muon().init(np.zeros(5))
+    with pytest.raises(ValueError, match=r"lr has shape \(2, 1\), which varies within one"):
+        optlib.muon(lr=np.full((2, 1), 0.1)).init(np.zeros((3, 2, 4)))
+    optlib.muon(lr=np.full((3, 1, 1), 0.1)).init(np.zeros((3, 2, 4)))  # one per run: fine
 
 
 def test_weight_decay_needs_params():

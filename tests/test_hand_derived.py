@@ -303,6 +303,54 @@ def test_adafactor_clips_the_update_to_rms_d():
     np.testing.assert_allclose(u[1], -alpha * u2, rtol=1e-14)
 
 
+def p_iterated(s, steps=5, coefficients=(3.4445, -4.7750, 2.0315)):
+    """p(s) = a s + b s^3 + c s^5 applied ``steps`` times."""
+    a, b, c = coefficients
+    for _ in range(steps):
+        s = a * s + b * s**3 + c * s**5
+    return s
+
+
+def test_muon_newton_schulz_maps_singular_values_through_the_quintic():
+    """X = U S V^T (normalised by ||G||_F): XX^T X = U S^3 V^T and (XX^T)^2 X = U S^5 V^T,
+    so one iteration is U p(S) V^T; k iterations U p^k(S) V^T. A tall matrix is iterated
+    transposed: the same result, transposed back."""
+    from optlib.muon import newton_schulz
+
+    rng = np.random.default_rng(3)
+    G = rng.normal(size=(3, 5))
+    u, s, vt = np.linalg.svd(G, full_matrices=False)
+    expected = (u * p_iterated(s / np.linalg.norm(G))) @ vt
+    np.testing.assert_allclose(newton_schulz(G), expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(newton_schulz(G.T), expected.T, rtol=1e-12, atol=1e-14)
+    # rank one: s = 1 after the normalisation, so O = p^5(1) u v^T, p^5(1) = 0.696
+    rank_one = np.outer([1.0, -2.0], [0.5, 1.0, 3.0])
+    u1 = rank_one / np.linalg.norm(rank_one)
+    np.testing.assert_allclose(newton_schulz(rank_one), p_iterated(1.0) * u1, rtol=1e-13)
+    assert 0.69 < p_iterated(1.0) < 0.70
+
+
+def test_muon_step_with_a_constant_gradient_is_constant():
+    """B_t = (1 - mu^t) G and M_t = (1 - mu) G + mu B_t are positive multiples of G, and
+    the iteration starts by normalising: every step is -lr gamma NS(G) - lr omega theta,
+    with gamma = sqrt(max(1, A/B)) (1 for 4 x 6, sqrt(1.5) for 6 x 4) or
+    0.2 sqrt(max(A, B)) (match_rms_adamw)."""
+    from optlib.muon import newton_schulz
+
+    rng = np.random.default_rng(4)
+    for shape, adjust, gamma in (
+        ((4, 6), None, 1.0),
+        ((6, 4), "original", np.sqrt(1.5)),
+        ((4, 6), "match_rms_adamw", 0.2 * np.sqrt(6)),
+    ):
+        G, theta = rng.normal(size=shape), rng.normal(size=shape)
+        for nesterov in (True, False):
+            opt = optlib.muon(lr=0.02, weight_decay=0.1, nesterov=nesterov, adjust_lr_fn=adjust)
+            u, _ = updates(opt, [G] * 4, theta)
+            expected = -0.02 * gamma * newton_schulz(G) - 0.02 * 0.1 * theta
+            np.testing.assert_allclose(u, np.broadcast_to(expected, u.shape), rtol=1e-11)
+
+
 def test_amsgrad_keeps_the_largest_raw_second_moment():
     """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
     grads = [np.array([10.0])] + [np.array([0.1])] * 5

@@ -84,6 +84,7 @@ RANGES = {
         "eps2": HALF_LINE,
         "d": (1.0, math.inf, False, True),  # [1, inf)
     },
+    "muon": {"lr": HALF_LINE, "momentum": UNIT},
     "rprop": {
         "lr": HALF_LINE,
         "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
@@ -111,17 +112,23 @@ FLAGS = {
     "adamw": ["amsgrad", "bias_correction"],
     "radam": ["decoupled_weight_decay"],
     "adafactor": ["factored"],
+    "muon": ["nesterov"],
 }
+# Options that are neither numbers nor flags, checked by name in test_errors.py:
+# Muon's Newton-Schulz coefficients (three numbers), step count and rate adjustment.
+OTHER_OPTIONS = {"muon": {"ns_coefficients", "ns_steps", "adjust_lr_fn"}}
+# Optimizers for matrices only: params need at least 2 axes (the last two: one matrix).
+MATRIX_ONLY = {"muon"}
 # Options for which None is a value: Adafactor's eps1 (None: the params' machine epsilon).
 NONE_ALLOWED = {("adafactor", "eps1")}
 # Optimizers whose hyperparameter arrays hold one value per run: size 1 on the last axis,
 # the parameter's (Adafactor's step uses the RMS over each parameter).
-PER_RUN = {"adafactor"}
+PER_RUN = {"adafactor": 1, "muon": 2}  # the number of a parameter's axes
 
 
 def test_the_contract_lists_every_option():
     for name, factory in optlib.OPTIMIZERS.items():
-        listed = set(RANGES[name]) | set(FLAGS.get(name, []))
+        listed = set(RANGES[name]) | set(FLAGS.get(name, [])) | OTHER_OPTIONS.get(name, set())
         assert listed == set(inspect.signature(factory).parameters), name
 
 
@@ -233,6 +240,10 @@ def first_step(name, g, theta, h):
         rms_u = np.sqrt(np.sum(u * u, axis=axis, keepdims=True) / n)
         alpha = np.maximum(h["eps2"], rms) * np.minimum(lr, 1.0)
         return -alpha / np.maximum(1.0, rms_u / h["d"]) * u - lr * wd * theta
+    if name == "muon":  # B_1 = (1 - mu) g; M_1 = (1 + mu) B_1 (Nesterov) or B_1
+        mu = h["momentum"]
+        m = (1 - mu) * g * ((1 + mu) if h["nesterov"] else 1)
+        return -lr * muon_ratio(g.shape, h["adjust_lr_fn"]) * orthogonalised(m, h) - lr * wd * theta
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
     if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds
@@ -244,6 +255,27 @@ def first_step(name, g, theta, h):
         m_bar = g + mu2 * (1 - b1) * g / (1 - mu1 * mu2)  # (1 - mu1) g / (1 - mu1) = g
         return -lr * m_bar / (np.abs(g) + eps)
     raise AssertionError(name)
+
+
+def orthogonalised(m, h):
+    """Newton-Schulz by the singular values: after X = M / max(||M||_F, eps), each
+    iteration X <- aX + (b XX^T + c (XX^T)^2) X maps X = U S V^T to U p(S) V^T with
+    p(s) = a s + b s^3 + c s^5, so the result is U p^(k)(S / max(||M||_F, eps)) V^T."""
+    a, b, c = h["ns_coefficients"]
+    u, s, vt = np.linalg.svd(m, full_matrices=False)
+    s = s / max(np.linalg.norm(m), float(h["eps"]))
+    for _ in range(h["ns_steps"]):
+        s = a * s + b * s**3 + c * s**5
+    return (u * s) @ vt
+
+
+def muon_ratio(shape, adjust):
+    rows, cols = shape[-2:]
+    return (
+        0.2 * math.sqrt(max(rows, cols))
+        if adjust == "match_rms_adamw"
+        else math.sqrt(max(1.0, rows / cols))
+    )
 
 
 def defaults(name):
@@ -271,8 +303,8 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
         shape_ok = np.broadcast_shapes(np.shape(value), theta.shape) == theta.shape
     except ValueError:
         shape_ok = False
-    if name in PER_RUN and np.ndim(value) >= 1:
-        shape_ok = shape_ok and np.shape(value)[-1] == 1
+    if name in PER_RUN and np.ndim(value) >= 1:  # one value per run: size 1 on its axes
+        shape_ok = shape_ok and all(size == 1 for size in np.shape(value)[-PER_RUN[name] :])
     init_state, _ = outcome(lambda: made.init(theta), option)
     assert (init_state == "ok") == shape_ok
     if not shape_ok:
@@ -299,7 +331,7 @@ def test_flags_are_bools_or_refused(name, data):
     assert (state == "ok") == isinstance(value, bool | np.bool_), (flag, value)
     if state == "ok":
         theta, g = np.array([0.5, -1.0]), np.array([2.0, -0.1])
-        if name == "adafactor":  # a 1 x 2 matrix: factored, v_hat = R C / mean(R) = g^2
+        if name in ("adafactor", "muon"):  # a 1 x 2 matrix (Adafactor factored: v_hat = g^2)
             theta, g = theta[None], g[None]
         updates, _ = made.update(g, made.init(theta), theta)
         h = {**defaults(name), **extra, flag: bool(value)}
@@ -363,7 +395,8 @@ def accepted_array(value):
 def test_params_and_grads_of_any_kind(name, params, data):
     opt = optlib.OPTIMIZERS[name](lr=0.1)
     state, init = outcome(lambda: opt.init(params), "params")
-    assert (state == "ok") == accepted_array(params), (type(params), params)
+    accepted = accepted_array(params) and (name not in MATRIX_ONLY or np.ndim(params) >= 2)
+    assert (state == "ok") == accepted, (type(params), params)
     if state == "refused":
         return
     theta = np.asarray(params)
@@ -388,14 +421,15 @@ def test_params_and_grads_of_any_kind(name, params, data):
 @pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))
 def test_update_refuses_params_that_do_not_match(name):
     opt = optlib.OPTIMIZERS[name](**({} if name == "rprop" else {"weight_decay": 0.1}))
-    state = opt.init(np.zeros(3, np.float32))
+    shape = (1, 3) if name in MATRIX_ONLY else (3,)
+    state = opt.init(np.zeros(shape, np.float32))
     for params, error in (
-        (np.zeros(3), TypeError),  # float64 params with a float32 state
+        (np.zeros(shape), TypeError),  # float64 params with a float32 state
         (np.zeros(2, np.float32), ValueError),
-        ([0.0, 0.0, 0.0], ValueError),
+        (np.zeros(shape).tolist(), ValueError),
     ):
         with pytest.raises(error, match="params"):
-            opt.update(np.ones(3, np.float32), state, params)
+            opt.update(np.ones(shape, np.float32), state, params)
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def trajectory(opt, grads_seq, params):
 
 
 def test_registry_covers_every_factory_and_option():
-    assert {o[1] for o in REFERENCED} == set(optlib.OPTIMIZERS)
+    assert {o[1] for o in REFERENCED + MATRIX_OPTIMIZERS} == set(optlib.OPTIMIZERS)
     assert not {o[1] for o in OPTIMIZERS} & {o[1] for o in OPTAX_OPTIMIZERS}  # one reference
     for name, factory in optlib.OPTIMIZERS.items():
         options = set(inspect.signature(factory).parameters)
@@ -269,3 +269,33 @@ def test_adafactor_factored_batch_equals_separate_runs():
         opt = optlib.adafactor(lr=float(lr[k, 0, 0]), d=float(d[k, 0, 0]), factored=True)
         alone, _ = trajectory(opt, grads[:, k], theta0[k])
         np.testing.assert_array_equal(batched[:, k], alone)
+
+
+@pytest.mark.parametrize(
+    "run_id, factory, kwargs", MATRIX_OPTIMIZERS, ids=[o[0] for o in MATRIX_OPTIMIZERS]
+)
+def test_matrix_optimizers_batch_float32_and_purity(run_id, factory, kwargs):
+    """The matrix configurations: params (K, r, c) with (K, 1, 1) learning rates are K runs,
+    bit for bit; float32 stays float32; update mutates nothing."""
+    rng = np.random.default_rng(1)
+    K, shape = 3, (3, 5)
+    theta0, grads = rng.normal(size=(K, *shape)), rng.normal(size=(5, K, *shape))
+    lr = np.array([0.01, 0.03, 0.1])[:, None, None]
+    batched, _ = trajectory(optlib.OPTIMIZERS[factory](**{**kwargs, "lr": lr}), grads, theta0)
+    for k in range(K):
+        opt = optlib.OPTIMIZERS[factory](**{**kwargs, "lr": float(lr[k, 0, 0])})
+        alone, _ = trajectory(opt, grads[:, k], theta0[k])
+        np.testing.assert_array_equal(batched[:, k], alone)
+    opt = optlib.OPTIMIZERS[factory](**kwargs)
+    path32, state = trajectory(opt, grads[:, 0].astype(np.float32), theta0[0].astype(np.float32))
+    assert path32.dtype == np.float32
+    assert all(a.dtype == np.float32 for a in state if isinstance(a, np.ndarray))
+    g, theta = grads[0, 0].copy(), theta0[0].copy()
+    state = opt.update(g, opt.init(theta), theta)[1]
+    before = [np.copy(a) if isinstance(a, np.ndarray) else a for a in state]
+    first, _ = opt.update(g, state, theta)
+    np.testing.assert_array_equal(first, opt.update(g, state, theta)[0])
+    np.testing.assert_array_equal(g, grads[0, 0])
+    np.testing.assert_array_equal(theta, theta0[0])
+    for old, new in zip(before, state, strict=True):
+        np.testing.assert_array_equal(old, new)

@@ -21,6 +21,7 @@ FACTORIES = [
     optlib.radam,
     optlib.lion,
     optlib.adafactor,
+    optlib.muon,
 ]
 
 
@@ -84,6 +85,10 @@ PENDING = {
     "adafactor-u",
     "adafactor-clip",
     "adafactor-step",
+    "muon-buffer",
+    "muon-nesterov",
+    "muon-ns",
+    "muon-step",
 }
 
 

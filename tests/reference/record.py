@@ -10,7 +10,9 @@ Run from the repository root in an environment with torch (not the book's):
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
 reference. It writes ``tests/reference/torch_trajectories.npz``,
 ``tests/reference/torch_schedules.npz`` and ``tests/reference/torch_matrix_trajectories.npz``
-(matrix parameters, ``registry.MATRIX_OPTIMIZERS``) plus ``metadata.json``; the tests
+(matrix parameters, ``registry.MATRIX_OPTIMIZERS``; torch's Muon orthogonalises in
+bfloat16, so its float64 runs are recorded with that one cast removed from torch's
+source, and ``registry.MATRIX_BFLOAT16`` as shipped) plus ``metadata.json``; the tests
 replay them with optlib and need no torch.
 
 The problem is a rotated, ill-conditioned quadratic in 4-D,
@@ -27,6 +29,7 @@ entry records the new run and leaves every recorded array bit for bit as it was.
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 import platform
 import sys
@@ -171,6 +174,41 @@ def stored_problem(path=HERE / "torch_trajectories.npz", problem=make_problem):
     return stored["A"], stored["x0"], stored["noise"]
 
 
+def float64_newton_schulz():
+    """torch's ``_zeropower_via_newtonschulz`` with its one cast to bfloat16 removed, so
+    that it computes in the gradient's dtype (float64 here); the rest is torch's source,
+    unchanged (checked: exactly one ``grad.bfloat16()`` is replaced)."""
+    from torch.optim import _muon
+
+    source = inspect.getsource(_muon._zeropower_via_newtonschulz)
+    assert source.count("grad.bfloat16()") == 1, "torch's Newton-Schulz code changed"
+    namespace = dict(vars(_muon))
+    exec(source.replace("grad.bfloat16()", "grad.clone()"), namespace)  # noqa: S102
+    return namespace["_zeropower_via_newtonschulz"]
+
+
+def record_matrix_runs(A, x0, noise):
+    """The matrix runs: MATRIX_OPTIMIZERS in float64 throughout (Muon's Newton-Schulz
+    without its bfloat16 cast), MATRIX_BFLOAT16 with torch as shipped."""
+    from torch.optim import _muon
+
+    shipped = _muon._zeropower_via_newtonschulz
+    runs = {}
+    for configs, newton_schulz in (
+        (registry.MATRIX_OPTIMIZERS, float64_newton_schulz()),
+        (registry.MATRIX_BFLOAT16, shipped),
+    ):
+        _muon._zeropower_via_newtonschulz = newton_schulz
+        try:
+            for run_id, factory, kwargs in configs:
+                shape = registry.MATRIX_SHAPES.get(run_id, registry.MATRIX_SHAPE)
+                path = record_run(factory, kwargs, A, x0, noise, shape=shape)
+                runs[run_id] = path.reshape(len(path), *shape)
+        finally:
+            _muon._zeropower_via_newtonschulz = shipped
+    return runs
+
+
 def changed_runs(runs, path):
     """The arrays of an earlier recording at ``path`` that ``runs`` would change."""
     if not path.exists():
@@ -214,9 +252,7 @@ def main(replace=False):
     matrix_file = HERE / "torch_matrix_trajectories.npz"
     A_m, x0_m, noise_m = stored_problem(matrix_file, lambda: make_matrix_problem(shape))
     matrix_runs = {"A": A_m, "x0": x0_m, "noise": noise_m}
-    for run_id, factory, kwargs in registry.MATRIX_OPTIMIZERS:
-        path = record_run(factory, kwargs, A_m, x0_m, noise_m, shape=shape)
-        matrix_runs[run_id] = path.reshape(len(path), *shape)
+    matrix_runs.update(record_matrix_runs(A_m, x0_m, noise_m))
     changed = changed_runs(runs, HERE / "torch_trajectories.npz")
     refuse_changes(changed + changed_runs(matrix_runs, matrix_file), replace)
     record_schedules(replace)
@@ -236,6 +272,10 @@ def main(replace=False):
         f"x = the flattened matrix, {int(np.prod(shape))}-D, eigenvalues geometric from 1 to "
         f"50; seed {SEED + 1}; {STEPS} steps (torch_matrix_trajectories.npz)",
         "matrix_optimizers": [r[0] for r in registry.MATRIX_OPTIMIZERS],
+        "matrix_shapes": {k: list(v) for k, v in registry.MATRIX_SHAPES.items()},
+        "matrix_bfloat16": [r[0] for r in registry.MATRIX_BFLOAT16],
+        "muon": "MATRIX_OPTIMIZERS' Muon runs use torch's Newton-Schulz code with its "
+        "cast to bfloat16 removed (float64); MATRIX_BFLOAT16's are torch as shipped",
         "scheduled_runs": [r[0] for r in registry.SCHEDULED_RUNS],
         "schedules": [s[0] for s in registry.SCHEDULES],
     }
