@@ -28,6 +28,8 @@ from optlib.radam import radam
 from optlib.rmsprop import rmsprop
 from optlib.rprop import rprop
 from optlib.runner import Run, run
+from optlib.schedule_free import eval_params as schedule_free_eval_params
+from optlib.schedule_free import schedule_free_adamw
 from optlib.sgd import sgd
 
 OPTIMIZERS = {
@@ -44,7 +46,18 @@ OPTIMIZERS = {
     "lion": lion,
     "adafactor": adafactor,
     "muon": muon,
+    "schedule_free_adamw": schedule_free_adamw,
 }
 
 # adam_lp (the L^p family behind AdaMax) has no torch counterpart, so it is not in OPTIMIZERS
-__all__ = [*OPTIMIZERS, "adam_lp", "OPTIMIZERS", "Optimizer", "Run", "run", "problems", "schedules"]
+__all__ = [
+    *OPTIMIZERS,
+    "adam_lp",
+    "schedule_free_eval_params",
+    "OPTIMIZERS",
+    "Optimizer",
+    "Run",
+    "run",
+    "problems",
+    "schedules",
+]

@@ -94,9 +94,26 @@ OPTAX_OPTIMIZERS = [
     ("lion", "lion", {"lr": 0.01}),
     ("lion-no-decay", "lion", {"lr": 0.01, "weight_decay": 0.0}),
     ("lion-options", "lion", {"lr": 0.01, "beta1": 0.8, "beta2": 0.95, "weight_decay": 0.1}),
+    ("schedule-free-adamw", "schedule_free_adamw", {"lr": 0.1}),
+    (
+        "schedule-free-adamw-options",
+        "schedule_free_adamw",
+        {
+            "lr": 0.02,
+            "warmup_steps": 5,
+            "beta1": 0.8,
+            "beta2": 0.99,
+            "eps": 1e-6,
+            "weight_decay": 0.1,
+            "weight_lr_power": 1.0,
+        },
+    ),
 ]
 
-OPTAX_FACTORY = {"lion": "lion"}
+OPTAX_FACTORY = {"lion": "lion", "schedule_free_adamw": "contrib.schedule_free_adamw"}
+# optax functions that give an optimizer's evaluation point from (state, params): recorded
+# as run "optax_<id>_eval"
+OPTAX_EVAL = {"schedule_free_adamw": "contrib.schedule_free_eval_params"}
 
 
 def optax_kwargs(factory, kwargs):

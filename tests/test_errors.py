@@ -62,6 +62,17 @@ BAD_HYPERPARAMETERS = (
         ("muon", {"ns_steps": True}, ["ns_steps", "whole number"]),
         ("muon", {"adjust_lr_fn": "rms"}, ["adjust_lr_fn", "match_rms_adamw"]),
         ("muon", {"nesterov": None}, ["nesterov", "True or False"]),
+        ("schedule_free_adamw", {"beta1": 0.0}, ["beta1", "(0, 1]"]),
+        ("schedule_free_adamw", {"beta2": 1.0}, ["beta2", "[0, 1)"]),
+        ("schedule_free_adamw", {"eps": 0.0}, ["eps", "(0, inf)"]),
+        ("schedule_free_adamw", {"weight_lr_power": -1.0}, ["weight_lr_power", "[0, inf)"]),
+        ("schedule_free_adamw", {"warmup_steps": 0}, ["warmup_steps", ">= 1"]),
+        ("schedule_free_adamw", {"warmup_steps": 2.5}, ["warmup_steps", "whole number"]),
+        (
+            "schedule_free_adamw",
+            {"lr": optlib.schedules.exponential_decay(0.1, 0.9)},
+            ["lr", "schedule", "warmup_steps"],
+        ),
         ("adam", {"lr": np.array([[0.1], [-0.1]])}, ["lr", "-0.1"]),
         ("adam", {"lr": float("nan")}, ["lr"]),
         ("adam", {"beta1": "0.9"}, ["beta1"]),
@@ -140,6 +151,17 @@ def test_muon_needs_matrices_and_one_value_per_run():
     with pytest.raises(ValueError, match=r"lr has shape \(2, 1\), which varies within one"):
         optlib.muon(lr=np.full((2, 1), 0.1)).init(np.zeros((3, 2, 4)))
     optlib.muon(lr=np.full((3, 1, 1), 0.1)).init(np.zeros((3, 2, 4)))  # one per run: fine
+
+
+def test_schedule_free_needs_params_and_eval_params_checks_them():
+    opt = optlib.schedule_free_adamw()
+    state = opt.init(np.zeros(3))
+    with pytest.raises(ValueError, match="params must be given to schedule_free_adamw"):
+        opt.update(np.ones(3), state)
+    with pytest.raises(ValueError, match=r"params has shape \(2,\)"):
+        optlib.schedule_free_eval_params(state, np.zeros(2))
+    with pytest.raises(TypeError, match="params must be a floating-point numpy array"):
+        optlib.schedule_free_eval_params(state, [0.0, 0.0, 0.0])
 
 
 def test_weight_decay_needs_params():

@@ -351,6 +351,46 @@ def test_muon_step_with_a_constant_gradient_is_constant():
             np.testing.assert_allclose(u, np.broadcast_to(expected, u.shape), rtol=1e-11)
 
 
+def schedule_free_run(opt, grads, theta):
+    state, zs, xs, ys = opt.init(theta), [], [], []
+    for g in grads:
+        u, state = opt.update(g, state, theta)
+        theta = theta + u
+        zs.append(state.z)
+        xs.append(optlib.schedule_free_eval_params(state, theta))
+        ys.append(theta)
+    return np.array(zs), np.array(xs), np.array(ys)
+
+
+def test_schedule_free_x_is_the_average_of_z_and_z_is_adam_without_momentum():
+    """Constant lr: w_t = lr^2, S_t = t lr^2, c_t = 1/t, so x_t = (1 - 1/t) x_{t-1} + z_t / t
+    = (z_1 + ... + z_t) / t; y_t = b1 x_t + (1 - b1) z_t. Without decay z_t takes Adam's
+    steps with beta1 = 0 (m_hat = g) at the gradients g_t, whatever point they came from."""
+    rng = np.random.default_rng(5)
+    grads, theta = rng.normal(size=(12, 3)), np.array([0.5, -1.0, 2.0])
+    zs, xs, ys = schedule_free_run(optlib.schedule_free_adamw(lr=0.1, beta1=0.7), grads, theta)
+    t = np.arange(1, 13)[:, None]
+    np.testing.assert_allclose(xs, np.cumsum(zs, axis=0) / t, rtol=1e-13)
+    np.testing.assert_allclose(ys, 0.7 * xs + 0.3 * zs, rtol=1e-13)
+    adam_path, _ = updates(optlib.adam(lr=0.1, beta1=0.0), list(grads))
+    np.testing.assert_allclose(zs, theta + np.cumsum(adam_path, axis=0), rtol=1e-13)
+
+
+def test_schedule_free_warmup_weights_the_average_by_lr_squared():
+    """warmup_steps = W: z's step t uses lr (t - 1) / W (0 for the first), the average's
+    weight w_t = (lr min(t, W) / W)^2 (optax counts the two from 0 and from 1), so
+    x_t = sum_s w_s z_s / sum_s w_s."""
+    rng = np.random.default_rng(6)
+    grads, theta, lr, W = rng.normal(size=(8, 2)), np.array([1.0, -1.0]), 0.1, 4
+    opt = optlib.schedule_free_adamw(lr=lr, warmup_steps=W)
+    zs, xs, _ = schedule_free_run(opt, grads, theta)
+    np.testing.assert_array_equal(zs[0], theta)  # the first step has lr 0
+    w = (lr * np.minimum(np.arange(1, 9), W) / W) ** 2
+    np.testing.assert_allclose(
+        xs, np.cumsum(w[:, None] * zs, axis=0) / np.cumsum(w)[:, None], rtol=1e-13
+    )
+
+
 def test_amsgrad_keeps_the_largest_raw_second_moment():
     """After a large then small gradients, v falls but v_max holds (1-b2) * 100."""
     grads = [np.array([10.0])] + [np.array([0.1])] * 5

@@ -85,6 +85,12 @@ RANGES = {
         "d": (1.0, math.inf, False, True),  # [1, inf)
     },
     "muon": {"lr": HALF_LINE, "momentum": UNIT},
+    "schedule_free_adamw": {
+        "lr": HALF_LINE,
+        "beta1": (0.0, 1.0, True, False),  # (0, 1]: x is recovered by dividing by beta1
+        "beta2": UNIT,
+        "weight_lr_power": HALF_LINE,
+    },
     "rprop": {
         "lr": HALF_LINE,
         "eta_minus": (0.0, 1.0, True, True),  # (0, 1)
@@ -116,9 +122,14 @@ FLAGS = {
 }
 # Options that are neither numbers nor flags, checked by name in test_errors.py:
 # Muon's Newton-Schulz coefficients (three numbers), step count and rate adjustment.
-OTHER_OPTIONS = {"muon": {"ns_coefficients", "ns_steps", "adjust_lr_fn"}}
+OTHER_OPTIONS = {
+    "muon": {"ns_coefficients", "ns_steps", "adjust_lr_fn"},
+    "schedule_free_adamw": {"warmup_steps"},  # None or a whole number >= 1
+}
 # Optimizers for matrices only: params need at least 2 axes (the last two: one matrix).
 MATRIX_ONLY = {"muon"}
+# Optimizers whose updates are differences of iterates (y_t - y_{t-1}).
+DIFFERENCES = {"schedule_free_adamw"}
 # Options for which None is a value: Adafactor's eps1 (None: the params' machine epsilon).
 NONE_ALLOWED = {("adafactor", "eps1")}
 # Optimizers whose hyperparameter arrays hold one value per run: size 1 on the last axis,
@@ -244,6 +255,14 @@ def first_step(name, g, theta, h):
         mu = h["momentum"]
         m = (1 - mu) * g * ((1 + mu) if h["nesterov"] else 1)
         return -lr * muon_ratio(g.shape, h["adjust_lr_fn"]) * orthogonalised(m, h) - lr * wd * theta
+    if name == "schedule_free_adamw":  # z_1 = theta + AdamW's step s, x_0 = theta
+        step = -lr * (g / (np.abs(g) + h["eps"]) + wd * theta)
+        with np.errstate(over="ignore", under="ignore"):
+            w = np.float64(lr) ** h["weight_lr_power"]
+        # c_1 = w_1 / w_1 = 1, unless w_1 under- or overflows (0/0 or inf/inf: optax's 0);
+        # then x_1 = (1 - c_1) theta + c_1 z_1 and y_1 - theta = (c_1 + (1 - c_1)(1 - b1)) s
+        c = np.where((w > 0) & np.isfinite(w), 1.0, 0.0)
+        return (c + (1 - c) * (1 - h["beta1"])) * step
     if name == "adamax":
         return -lr * g / (np.abs(g) + h["eps"])  # u_1 = |g| + eps, m_hat = g
     if name == "rprop":  # g_0 = 0: the factor is 1, the step size lr clipped to the bounds
@@ -263,7 +282,8 @@ def orthogonalised(m, h):
     p(s) = a s + b s^3 + c s^5, so the result is U p^(k)(S / max(||M||_F, eps)) V^T."""
     a, b, c = h["ns_coefficients"]
     u, s, vt = np.linalg.svd(m, full_matrices=False)
-    s = s / max(np.linalg.norm(m), float(h["eps"]))
+    eps = float(np.asarray(h["eps"]).ravel()[0])  # one value per matrix: size 1 if accepted
+    s = s / max(np.linalg.norm(m), eps)
     for _ in range(h["ns_steps"]):
         s = a * s + b * s**3 + c * s**5
     return (u * s) @ vt
@@ -315,7 +335,9 @@ def test_any_hyperparameter_gives_the_right_step_or_a_named_error(name, data):
     assert type(updates) is np.ndarray and updates.dtype == np.float64
     if np.max(np.abs(g + h.get("weight_decay", 0.0) * theta)) > 1e150:
         return  # g^2 overflows float64 (in torch too): outside what any float64 rule can do
-    np.testing.assert_allclose(updates, expected, rtol=1e-12, atol=1e-300)
+    # schedule-free's update is y_1 - theta, a difference of iterates: rounding of theta
+    atol = 4e-16 * np.max(np.abs(theta)) if name in DIFFERENCES else 1e-300
+    np.testing.assert_allclose(updates, expected, rtol=1e-12, atol=atol)
 
 
 @pytest.mark.parametrize("name", list(FLAGS))
@@ -415,7 +437,13 @@ def test_params_and_grads_of_any_kind(name, params, data):
         h = {**defaults(name), "lr": 0.1}
         expected = first_step(name, np.asarray(grads, np.float64), theta.astype(np.float64), h)
         rtol = 1e-6 if theta.dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(updates, expected, rtol=rtol)
+        scale = np.max(np.abs(theta), initial=0.0) if name in DIFFERENCES else 0.0
+        atol = scale * (1e-7 if theta.dtype == np.float32 else 4e-16)
+        if name in MATRIX_ONLY and theta.dtype == np.float32:
+            # Newton-Schulz's slope is at most a = 3.4445 (at 0) per iteration: float32
+            # rounding (6e-8) grows up to a^5 = 486-fold over 5, relative to the largest entry
+            atol = 6e-8 * 3.4445**5 * np.max(np.abs(expected), initial=0.0)
+        np.testing.assert_allclose(updates, expected, rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("name", list(optlib.OPTIMIZERS))

@@ -58,6 +58,8 @@ SPECIAL_SWEEPS = {"beta2_decay": [0.0, -0.4, -0.8, -1.6], "d": [1.0, 1.1, 1.5, 3
 # optimizers whose coordinates interact: Adafactor's step uses the RMS of the whole
 # parameter (its relative step size and its update clipping)
 NOT_DIAGONAL = {"adafactor"}
+# schedule-free's beta1 is in (0, 1]: x is recovered by dividing by it
+NO_ZERO_FOR = {("schedule_free_adamw", "beta1")}
 # the options torch lacks, and flags, run through the same property
 EXTRA_CONFIGS = [
     ("adam-no-bias-correction", "adam", {"lr": 0.01, "bias_correction": False}),
@@ -66,10 +68,12 @@ EXTRA_CONFIGS = [
 ]
 
 
-def sweep_values(name, value, kwargs):
+def sweep_values(name, value, kwargs, factory=None):
     """Four values of one hyperparameter: 0 (where allowed), half, itself, more."""
     if name in SPECIAL_SWEEPS:
         return SPECIAL_SWEEPS[name]
+    if (factory, name) in NO_ZERO_FOR:
+        return [value / 4, value / 2, value, (1 + value) / 2]
     v = value or TYPICAL.get(name, 0.1)
     if name == "eta_plus":  # Rprop's growth factor stays above 1
         return [1 + (v - 1) / 4, 1 + (v - 1) / 2, v, 2 * v]
@@ -98,7 +102,7 @@ def test_batched_sweep_equals_separate_runs(run_id, factory, kwargs):
     if kwargs.get("nesterov"):
         del numbers["dampening"]  # Nesterov requires dampening 0
     swept = {
-        k: np.roll(sweep_values(k, v, kwargs), j)[:, None]
+        k: np.roll(sweep_values(k, v, kwargs, factory), j)[:, None]
         for j, (k, v) in enumerate(numbers.items())
     }
     K = 4

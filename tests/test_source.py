@@ -22,6 +22,7 @@ FACTORIES = [
     optlib.lion,
     optlib.adafactor,
     optlib.muon,
+    optlib.schedule_free_adamw,
 ]
 
 
@@ -89,6 +90,11 @@ PENDING = {
     "muon-nesterov",
     "muon-ns",
     "muon-step",
+    "sf-weight",
+    "sf-z",
+    "sf-eval",
+    "sf-x",
+    "sf-y",
 }
 
 

@@ -16,8 +16,9 @@ constructor calls, and each library's defaults); ``tests/test_optax_keras.py`` c
 the book's table against them. The ``keras_*_wd`` runs repeat Keras's SGD (momentum),
 AdaGrad, RMSprop, AdaDelta, Adam and NAdam with ``weight_decay=WD``: the book's claim
 that Keras decouples weight decay in every optimizer, not only in AdamW. The
-``optax_<id>`` runs of ``registry.OPTAX_OPTIMIZERS`` (Lion, ...) are the references
-of the optimizers that torch.optim lacks.
+``optax_<id>`` runs of ``registry.OPTAX_OPTIMIZERS`` (Lion, schedule-free AdamW) are
+the references of the optimizers that torch.optim lacks; ``optax_<id>_eval`` holds the
+evaluation points of those that have one (``registry.OPTAX_EVAL``).
 
 An existing ``optax_keras.npz`` is compared first: if a run it holds would change
 (e.g. under other versions), nothing is written unless ``--replace`` is given.
@@ -91,16 +92,28 @@ def gradients():
     return SCALES * rng.normal(size=(STEPS, X0.size))
 
 
-def run_optax(factory, kwargs, grads):
-    opt = getattr(optax, factory)(**kwargs)
+def optax_function(name):
+    """``optax.<name>``, dotted names included (``"contrib.schedule_free_adamw"``)."""
+    obj = optax
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def run_optax(factory, kwargs, grads, evaluate=None):
+    """The params after each step; with ``evaluate`` (an optax function of (state,
+    params)), also the evaluation points, as a second array."""
+    opt = optax_function(factory)(**kwargs)
     params = jax.numpy.asarray(X0)
     state = opt.init(params)
-    out = [np.asarray(params)]
+    out, points = [np.asarray(params)], [np.asarray(params)]
     for g in grads:
         updates, state = opt.update(jax.numpy.asarray(g), state, params)
         params = optax.apply_updates(params, updates)
         out.append(np.asarray(params))
-    return np.array(out)
+        if evaluate is not None:
+            points.append(np.asarray(optax_function(evaluate)(state, params)))
+    return np.array(out) if evaluate is None else (np.array(out), np.array(points))
 
 
 def run_keras(cls, kwargs, grads):
@@ -116,7 +129,7 @@ def run_keras(cls, kwargs, grads):
 def optax_defaults(factory):
     return {
         name: p.default
-        for name, p in inspect.signature(getattr(optax, factory)).parameters.items()
+        for name, p in inspect.signature(optax_function(factory)).parameters.items()
         if isinstance(p.default, int | float) and not isinstance(p.default, bool)
     }
 
@@ -143,6 +156,13 @@ def main(replace=False):
     for name, (factory, kwargs) in OPTAX.items():
         runs[name] = run_optax(factory, kwargs, grads)
         meta[name] = {"call": f"optax.{factory}", "kwargs": kwargs}
+    for run_id, factory, _ in registry.OPTAX_OPTIMIZERS:
+        if factory in registry.OPTAX_EVAL:  # the evaluation point x_t, beside y_t
+            evaluate = registry.OPTAX_EVAL[factory]
+            optax_factory, optax_kwargs = OPTAX[f"optax_{run_id}"]
+            _, points = run_optax(optax_factory, optax_kwargs, grads, evaluate)
+            runs[f"optax_{run_id}_eval"] = points
+            meta[f"optax_{run_id}_eval"] = {"call": f"optax.{evaluate}", "of": f"optax_{run_id}"}
     for name, (cls, kwargs) in KERAS.items():
         runs[name] = run_keras(cls, kwargs, grads)
         meta[name] = {"call": f"keras.optimizers.{cls}", "kwargs": kwargs}
