@@ -83,8 +83,8 @@ def radam(
     that variance down to its limit's (:math:`r_t \to 1` as :math:`t \to \infty`).
     Before, the step is bias-corrected momentum SGD. With the default
     :math:`\beta_2 = 0.999` the switch is at step 6 (:func:`rectification` gives
-    :math:`\rho_t` and :math:`r_t`); with :math:`\beta_2 \le 0.6`,
-    :math:`\rho_\infty \le 4` and RAdam is momentum SGD for ever.
+    :math:`\rho_t` and :math:`r_t`); with :math:`\beta_2 \le 2/3`,
+    :math:`\rho_\infty \le 5` and RAdam is momentum SGD for ever.
 
     Example:
         >>> import numpy as np, optlib

@@ -199,7 +199,8 @@ def test_radam_is_momentum_sgd_until_rho_passes_5_then_rectified_adam():
 
 
 def test_radam_rectification_tends_to_one():
-    """r_t -> 1 as t -> infinity (rho_t -> rho_inf); with b2 = 0.6, rho_inf = 4: never on."""
+    """r_t -> 1 as t -> infinity (rho_t -> rho_inf); with b2 = 0.6, rho_inf = 4 and
+    rho_t < rho_inf <= 5: never on (any b2 <= 2/3 has rho_inf <= 5)."""
     from optlib.radam import rectification
 
     rho, r = rectification(0.999, 10**6)

@@ -173,8 +173,8 @@ def test_matrix_fixtures_cover_the_registry():
 
 
 def test_muon_as_shipped_orthogonalises_in_bfloat16():
-    """torch.optim.Muon casts the momentum to bfloat16 (8 significant bits, unit roundoff
-    2^-9 = 2e-3) for its Newton-Schulz iteration; each step's direction then carries
+    """torch.optim.Muon casts the momentum to bfloat16 (8 significant bits, relative
+    spacing 2^-7 = 8e-3) for its Newton-Schulz iteration; each step's direction then carries
     errors of a few 1e-3, and the float64 rule misses the shipped trajectory by about
     1e-2 of the iterate's norm: loose (< 0.03), and not rounding (> 1e-3). The float64
     recording of the same configuration matches to 1e-10 (above)."""
