@@ -49,6 +49,34 @@ def test_digits_minibatches_average_to_the_full_gradient(model):
     np.testing.assert_allclose(mean_of_batches, full.grad(w), rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize("model", ["logistic", "mlp"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_digits_value_is_the_mean_cross_entropy(model, dtype):
+    """value (log-sum-exp minus the label's logit) equals the textbook form, the mean of
+    -sum_k Y_k log softmax_k, for a batch of parameter vectors."""
+    problem = problems.digits(model, hidden=6, n_train=100, batch_size=None)
+    rng = np.random.default_rng(2)
+    w = (problem.x0 + rng.normal(scale=2.0, size=(3, problem.x0.size))).astype(dtype)
+    from sklearn.datasets import load_digits
+
+    images, labels = load_digits(return_X_y=True)
+    order = np.random.default_rng(0).permutation(len(labels))
+    X, y = images[order][:100] / 16.0, labels[order][:100]
+    sizes = [(64, 10), (10,)] if model == "logistic" else [(64, 6), (6,), (6, 10), (10,)]
+    expected = []
+    for row in w.astype(np.float64):
+        parts, i = [], 0
+        for shape in sizes:
+            parts.append(row[i : i + int(np.prod(shape))].reshape(shape))
+            i += int(np.prod(shape))
+        h = X if model == "logistic" else np.tanh(X @ parts[0] + parts[1])
+        logits = h @ parts[-2] + parts[-1]
+        log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        expected.append(-np.mean(np.sum(np.eye(10)[y] * log_p, axis=1)))
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(problem.value(w), expected, rtol=rtol)
+
+
 def test_digits_mlp_learns():
     import optlib
 
