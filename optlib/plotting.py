@@ -48,7 +48,7 @@ __all__ = [
 # deuteranopia and tritanopia (Machado et al. 2009) every pair stays >= 10 apart in CIELAB.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#C4709F", "#3A8FC2", "#777777"]
 # A dash pattern per series, in line widths, so no series is told apart by colour
-# alone (series i: COLORS[i % 6], DASHES[i % 9]; nine series all differ in dash).
+# alone (series i: COLORS[i % 6], DASHES[i % 10]; ten series all differ in dash).
 DASHES = [
     None,  # solid
     (4, 2),  # dashed
@@ -59,6 +59,7 @@ DASHES = [
     (1, 4),  # sparse dots
     (10, 2, 3, 2),  # long-short
     (4, 2, 4, 2, 1, 2),  # dash-dash-dot
+    (3, 1.5, 1, 1.5, 1, 1.5),  # dash-dot-dot, short
 ]
 # The panel backgrounds the palette is checked against: the book's figures and the
 # light theme are white; the dark one is the site's --pst-color-background in dark mode

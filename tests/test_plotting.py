@@ -125,23 +125,23 @@ def dash(line):
 
 
 def test_no_series_is_told_apart_by_colour_alone():
-    """Nine series (the comparison chapter's count) in nine line styles, drawn by
+    """Ten series (the comparison chapter's count) in ten line styles, drawn by
     plot_curves or by a plain ax.plot in the book's style; legends show the styles."""
     t = np.arange(50.0)
     fig, ax = plotting.figure()
-    plotting.plot_curves(ax, [t + i for i in range(9)], [f"s{i}" for i in range(9)])
+    plotting.plot_curves(ax, [t + i for i in range(10)], [f"s{i}" for i in range(10)])
     fig, plain = plotting.figure()
-    for i in range(9):
+    for i in range(10):
         plain.plot(t, t + i, label=f"s{i}")
     plain.legend()
     for axes in (ax, plain):
         styles = [str(dash(line)) for line in axes.lines]
-        assert len(set(styles)) == 9, styles
+        assert len(set(styles)) == 10, styles
         assert [dash(h) for h in axes.get_legend().legend_handles] == [
             dash(line) for line in axes.lines
         ]
         assert [line.get_color().lower() for line in axes.lines] == [
-            plotting.color(i).lower() for i in range(9)
+            plotting.color(i).lower() for i in range(10)
         ]
 
 
