@@ -2,6 +2,7 @@
 the book's kernel before any answer is filled in, and its autograder gives full marks to
 the reference solutions, none to the untouched edition and partial marks in between."""
 
+import asyncio
 import csv
 import json
 import re
@@ -80,13 +81,26 @@ def test_student_edition_holds_no_solution(kit, path):
 
 
 def test_student_edition_runs_before_any_answer(kit):
-    """Every chapter's edition runs top to bottom in the book's kernel, answers unfilled."""
-    for path in CHAPTERS:
+    """Every chapter's edition runs top to bottom in the book's kernel, answers unfilled.
+    The editions run two at a time, each in its own kernel (one kernel uses one core)."""
+
+    async def run(path, slots):
         nb = student(kit, path.stem)
         client = NotebookClient(
             nb, kernel_name="optbook", timeout=900, resources={"metadata": {"path": str(ROOT)}}
         )
-        client.execute()  # raises CellExecutionError on the first error
+        async with slots:
+            try:
+                await client.async_execute()  # raises CellExecutionError on the first error
+            except Exception as error:
+                raise AssertionError(f"{path.stem}'s student edition failed: {error}") from error
+        return nb
+
+    async def run_all():
+        slots = asyncio.Semaphore(2)
+        return await asyncio.gather(*(run(path, slots) for path in CHAPTERS))
+
+    for nb in asyncio.run(run_all()):
         answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
         assert answers and all(c.cell_type == "markdown" or c.outputs == [] for c in answers)
 
