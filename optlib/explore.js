@@ -75,10 +75,41 @@
     if (panel.dashes[i]) attrs["stroke-dasharray"] = panel.dashes[i].map(d => d * width).join(" ");
     return attrs;
   }
+  // A segment clipped to the box b = [x0, y0, x1, y1] (Liang and Barsky), or null if it
+  // misses it: the part of the line that can be seen, with its direction unchanged.
+  function clipSegment(p, q, b) {
+    const dx = q[0] - p[0], dy = q[1] - p[1];
+    let t0 = 0, t1 = 1;
+    for (const [a, c] of [[-dx, p[0] - b[0]], [dx, b[2] - p[0]], [-dy, p[1] - b[1]], [dy, b[3] - p[1]]]) {
+      if (a === 0) { if (c < 0) return null; continue; }
+      const r = c / a;
+      if (a < 0) { if (r > t1) return null; t0 = Math.max(t0, r); }
+      else { if (r < t0) return null; t1 = Math.min(t1, r); }
+    }
+    return [[p[0] + t0 * dx, p[1] + t0 * dy], [p[0] + t1 * dx, p[1] + t1 * dy]];
+  }
+  // A run that leaves the plot far behind (an optimizer escaping a saddle) would put
+  // points millions of pixels away, which the clip path hides but some tools measure
+  // (axe-core built a grid over them and never finished): lines are cut to a box three
+  // times the panel's size, so what is drawn does not change.
   function polyline(svg, pts, attrs, clip) {
-    if (pts.length < 2) return;
-    el("polyline", Object.assign({points: pts.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "),
-                                  "clip-path": clip}, attrs), svg);
+    const box = [-W, -H, 2 * W, 2 * H];
+    let run = [];
+    const draw = () => {
+      if (run.length >= 2) {
+        el("polyline", Object.assign({points: run.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "),
+                                      "clip-path": clip}, attrs), svg);
+      }
+      run = [];
+    };
+    for (let j = 1; j < pts.length; j++) {
+      const s = clipSegment(pts[j - 1], pts[j], box);
+      if (!s) { draw(); continue; }
+      const end = run[run.length - 1];
+      if (!end || end[0] !== s[0][0] || end[1] !== s[0][1]) { draw(); run.push(s[0]); }
+      run.push(s[1]);
+    }
+    draw();
   }
   function divergence(svg, x, y, step, panel, i) {
     // kept inside the plot box (a run can leave it before it diverges); the note is in the

@@ -50,6 +50,14 @@ MEASURE = """(root) => {
     column: [column.left, column.right],
     panels: svgs.map(s => s.getBoundingClientRect())
       .map(r => [r.left, r.top, r.right, r.bottom]),
+    // how far the drawn lines reach beyond their panel, in panel sizes (0: inside)
+    far: Math.max(0, ...[...root.querySelectorAll('svg polyline')].map(line => {
+      const vb = line.closest('svg').viewBox.baseVal;
+      return Math.max(...line.getAttribute('points').trim().split(/\\s+/).map(xy => {
+        const [x, y] = xy.split(',').map(Number);
+        return Math.max(-x / vb.width, x / vb.width - 1, -y / vb.height, y / vb.height - 1);
+      }));
+    })),
   };
 }"""
 
@@ -235,3 +243,12 @@ def test_explorers_fit_a_phone(measured):
                 assert t["px"] >= 11, (name, t["text"], t["px"])
                 if not t["rotated"]:
                     assert t["height"] >= 11, (name, t["text"], t["height"])
+
+
+def test_lines_stay_near_their_panel(measured):
+    """A run that escapes far beyond the plot (the saddle's) is drawn only up to a box
+    three times its panel: points millions of pixels away changed nothing on screen but
+    made axe-core build a grid over them and never finish."""
+    for (name, state), explorers in measured.items():
+        for m in explorers:
+            assert m["far"] <= 1 + 1e-6, (name, state, m["far"])
