@@ -41,6 +41,7 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 import registry  # noqa: E402  (plain data shared with the tests)
+from unchanged import changed_runs, refuse_changes  # noqa: E402
 
 STEPS = 200
 SEED = 20261124
@@ -207,21 +208,6 @@ def record_matrix_runs(A, x0, noise):
         finally:
             _muon._zeropower_via_newtonschulz = shipped
     return runs
-
-
-def changed_runs(runs, path):
-    """The arrays of an earlier recording at ``path`` that ``runs`` would change."""
-    if not path.exists():
-        return []
-    old = np.load(path)
-    return [
-        name for name in old.files if name not in runs or not np.array_equal(old[name], runs[name])
-    ]
-
-
-def refuse_changes(changed, replace):
-    if changed and not replace:
-        sys.exit(f"not written: these recorded arrays would change: {changed} (--replace)")
 
 
 def record_schedules(replace=False):

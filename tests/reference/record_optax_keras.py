@@ -45,6 +45,7 @@ import optax  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 import registry  # noqa: E402  (plain data shared with the tests)
+from unchanged import changed_runs, refuse_changes  # noqa: E402
 
 STEPS = 25
 SEED = 20261124
@@ -139,16 +140,6 @@ def keras_defaults(cls):
     return {k: v for k, v in config.items() if isinstance(v, int | float | bool)}
 
 
-def changed_runs(runs, path):
-    """The runs of an earlier recording at ``path`` that ``runs`` would change."""
-    if not path.exists():
-        return []
-    old = np.load(path)
-    return [
-        name for name in old.files if name not in runs or not np.array_equal(old[name], runs[name])
-    ]
-
-
 def main(replace=False):
     keras.config.set_floatx("float64")
     grads = gradients()
@@ -168,9 +159,7 @@ def main(replace=False):
         meta[name] = {"call": f"keras.optimizers.{cls}", "kwargs": kwargs}
     for name, trajectory in runs.items():
         assert np.all(np.isfinite(trajectory)), name
-    changed = changed_runs(runs, HERE / "optax_keras.npz")
-    if changed and not replace:
-        sys.exit(f"not written: these recorded runs would change: {changed} (--replace)")
+    refuse_changes(changed_runs(runs, HERE / "optax_keras.npz"), replace)
     np.savez(HERE / "optax_keras.npz", **runs)
     info = {
         "recorded": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
