@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -80,9 +81,11 @@ def test_student_edition_holds_no_solution(kit, path):
         assert all(not suite["cases"] for suite in test["suites"])  # hidden tests stay out
 
 
-def test_student_edition_runs_before_any_answer(kit):
+def test_student_edition_runs_before_any_answer(kit, chromium):
     """Every chapter's edition runs top to bottom in the book's kernel, answers unfilled.
-    The editions run two at a time, each in its own kernel (one kernel uses one core)."""
+    The editions run two at a time, each in its own kernel (one kernel uses one core).
+    `chromium` is requested so that this test always meets the running event loop it meets
+    in the full suite (CI failed on it once, when it ran after the browser tests)."""
 
     async def run(path, slots):
         nb = student(kit, path.stem)
@@ -100,7 +103,11 @@ def test_student_edition_runs_before_any_answer(kit):
         slots = asyncio.Semaphore(2)
         return await asyncio.gather(*(run(path, slots) for path in CHAPTERS))
 
-    for nb in asyncio.run(run_all()):
+    # In a thread of its own: the session's Chromium (Playwright's sync API) keeps an event
+    # loop running in this one, and asyncio.run refuses to start a second loop beside it.
+    with ThreadPoolExecutor(1) as thread:
+        notebooks = thread.submit(asyncio.run, run_all()).result()
+    for nb in notebooks:
         answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
         assert answers and all(c.cell_type == "markdown" or c.outputs == [] for c in answers)
 
