@@ -13,6 +13,8 @@ Derived in the chapter "Learning-rate schedules" (book/schedules.ipynb).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +31,13 @@ __all__ = [
     "inverse_sqrt",
     "one_cycle",
     "lr_range_test",
+    "multi_step",
+    "polynomial",
+    "constant_factor",
+    "linear_factor",
+    "reduce_on_plateau",
+    "Plateau",
+    "PlateauState",
 ]
 
 
@@ -266,12 +275,13 @@ def linear_warmup(lr, warmup_steps, start_factor=1 / 3, then=None):
     if then is not None and not callable(then):
         raise TypeError(f"then must be a schedule (a function of t) or None, got {then!r}")
 
+    ramp = linear_factor(lr, start_factor, 1.0, warmup_steps)
+    if then is None:
+        return ramp
+
     def schedule(t):
         t = _steps(t)
-        ramp = lr * (start_factor + (1 - start_factor) * np.minimum(t, warmup_steps) / warmup_steps)
-        if then is None:
-            return ramp
-        return np.where(t < warmup_steps, ramp, then(np.maximum(t - warmup_steps, 0)))
+        return np.where(t < warmup_steps, ramp(t), then(np.maximum(t - warmup_steps, 0)))
 
     return schedule
 
@@ -434,3 +444,184 @@ def lr_range_test(min_lr, max_lr, num_steps, mode="linear"):
         return min_lr * power(max_lr / min_lr, x)  # eq. range-test
 
     return schedule
+
+
+def multi_step(lr, milestones, gamma=0.1):
+    r"""Decay by ``gamma`` at each milestone, as ``MultiStepLR``.
+
+    .. math:: \eta_t = \eta\,\gamma^{\#\{k:\ m_k \le t\}}
+
+    A milestone listed twice decays twice, as in torch.
+
+    Example:
+        >>> from optlib.schedules import multi_step
+        >>> [float(multi_step(1.0, milestones=[2, 4], gamma=0.5)(t)) for t in range(6)]
+        [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+    check_hyper("lr", lr, 0)
+    check_hyper("gamma", gamma, 0, 1, low_open=True, high_open=False)
+    if isinstance(milestones, str) or not hasattr(milestones, "__iter__"):
+        raise TypeError(f"milestones must be a list of step counts, got {milestones!r}")
+    marks = np.sort([_count("milestones", m) for m in milestones])
+
+    def schedule(t):
+        passed = np.searchsorted(marks, _steps(t), side="right")  # milestones <= t
+        return lr * power(gamma, passed)  # eq. multi-step
+
+    return schedule
+
+
+def polynomial(lr, total_iters=5, power=1.0):
+    r"""Polynomial decay to zero over ``total_iters`` steps, as ``PolynomialLR``.
+
+    .. math:: \eta_t = \eta\,\big(1 - \min(t, T)/T\big)^{p}
+
+    ``power=1`` is a linear decay; the rate stays 0 after T steps.
+
+    Example:
+        >>> from optlib.schedules import polynomial
+        >>> [float(polynomial(1.0, total_iters=4, power=2.0)(t)) for t in range(6)]
+        [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+    check_hyper("lr", lr, 0)
+    total_iters = _count("total_iters", total_iters)
+    check_hyper("power", power, 0, low_open=True)
+    exponent = power
+
+    def schedule(t):
+        left = 1.0 - np.minimum(_steps(t), total_iters) / total_iters
+        return lr * left**exponent  # eq. polynomial
+
+    return schedule
+
+
+def constant_factor(lr, factor=1 / 3, total_iters=5):
+    r"""``factor`` times the rate for the first ``total_iters`` steps, as ``ConstantLR``.
+
+    .. math:: \eta_t = \eta\,f \ \text{ for } t < T, \qquad \eta_t = \eta \ \text{ after}
+
+    Example:
+        >>> from optlib.schedules import constant_factor
+        >>> [float(constant_factor(1.0, factor=0.5, total_iters=2)(t)) for t in range(4)]
+        [0.5, 0.5, 1.0, 1.0]
+    """
+    check_hyper("lr", lr, 0)
+    check_hyper("factor", factor, 0, 1, high_open=False)
+    total_iters = _count("total_iters", total_iters)
+    return lambda t: lr * np.where(_steps(t) < total_iters, factor, 1.0)  # eq. constant-factor
+
+
+def linear_factor(lr, start_factor=1 / 3, end_factor=1.0, total_iters=5):
+    r"""A rate that moves linearly from ``start_factor`` to ``end_factor`` times ``lr``
+    over ``total_iters`` steps, then stays, as ``LinearLR``.
+
+    .. math:: \eta_t = \eta\,\big(f_0 + (f_1 - f_0)\min(t, T)/T\big)
+
+    :func:`linear_warmup` is its rising case, :math:`f_1 = 1`.
+
+    Example:
+        >>> from optlib.schedules import linear_factor
+        >>> [float(linear_factor(1.0, 1.0, 0.5, total_iters=2)(t)) for t in range(4)]
+        [1.0, 0.75, 0.5, 0.5]
+    """
+    check_hyper("lr", lr, 0)
+    check_hyper("start_factor", start_factor, 0, 1, low_open=True, high_open=False)
+    check_hyper("end_factor", end_factor, 0, 1, high_open=False)
+    total_iters = _count("total_iters", total_iters)
+
+    def schedule(t):
+        done = np.minimum(_steps(t), total_iters) / total_iters
+        return lr * (start_factor + (end_factor - start_factor) * done)  # eq. linear-factor
+
+    return schedule
+
+
+class PlateauState(NamedTuple):
+    """The state of :func:`reduce_on_plateau`: the current ``lr``, the ``best`` loss
+    seen, the number of ``bad_steps`` since it, and the ``cooldown`` steps left."""
+
+    lr: float
+    best: float
+    bad_steps: int
+    cooldown: int
+
+
+class Plateau(NamedTuple):
+    """``init() -> PlateauState`` and ``update(loss, state) -> PlateauState``."""
+
+    init: Callable[[], PlateauState]
+    update: Callable[[float, PlateauState], PlateauState]
+
+
+def reduce_on_plateau(
+    lr,
+    factor=0.1,
+    patience=10,
+    threshold=1e-4,
+    threshold_mode="rel",
+    mode="min",
+    cooldown=0,
+    min_lr=0.0,
+    eps=1e-8,
+):
+    r"""Cut the rate by ``factor`` when the loss stops improving, as ``ReduceLROnPlateau``.
+
+    This schedule depends on the losses, not on t, so it is a pure pair like an
+    optimizer: ``update(loss, state)`` returns the next state, whose ``lr`` is the rate
+    for the steps that follow. A loss :math:`L` improves on the best :math:`L^*` if
+    :math:`L < L^*(1 - \tau)` (``threshold_mode="rel"``) or :math:`L < L^* - \tau`
+    (``"abs"``), mirrored for ``mode="max"``. After more than ``patience`` losses in a
+    row without improvement the rate becomes :math:`\max(f\eta, \eta_{\min})` (kept
+    unless it falls by more than ``eps``), and ``cooldown`` losses are ignored.
+
+    Any optimizer whose update is proportional to its rate runs with it by scaling its
+    updates: build it with ``lr`` and take ``params + state.lr / lr * updates``. That is
+    every optimizer of the book but Rprop and schedule-free AdamW (whose rates are no
+    schedule) and Adafactor once its ``lr`` exceeds :math:`1/\sqrt t`.
+
+    Example:
+        >>> from optlib.schedules import reduce_on_plateau
+        >>> plateau = reduce_on_plateau(1.0, factor=0.5, patience=1)
+        >>> state = plateau.init()
+        >>> for loss in [3.0, 2.0, 2.0, 2.0, 2.0, 2.0]:
+        ...     state = plateau.update(loss, state)
+        >>> state.lr
+        0.25
+    """
+    check_hyper("lr", lr, 0)
+    check_hyper("factor", factor, 0, 1)
+    if isinstance(patience, bool) or not isinstance(patience, int | np.integer) or patience < 0:
+        raise ValueError(f"patience must be a whole number >= 0, got {patience!r}")
+    if isinstance(cooldown, bool) or not isinstance(cooldown, int | np.integer) or cooldown < 0:
+        raise ValueError(f"cooldown must be a whole number >= 0, got {cooldown!r}")
+    check_hyper("threshold", threshold, 0)
+    if threshold_mode not in ("rel", "abs"):
+        raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+    if mode not in ("min", "max"):
+        raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+    check_hyper("min_lr", min_lr, 0, lr, high_open=False)
+    check_hyper("eps", eps, 0)
+
+    def better(loss, best):
+        if mode == "min":
+            return loss < (best * (1 - threshold) if threshold_mode == "rel" else best - threshold)
+        return loss > (best * (1 + threshold) if threshold_mode == "rel" else best + threshold)
+
+    def init():
+        return PlateauState(float(lr), math.inf if mode == "min" else -math.inf, 0, 0)
+
+    def update(loss, state):
+        loss = float(loss)
+        if math.isnan(loss):
+            raise ValueError("loss must be a number, got nan")
+        lr_now, best, bad, cool = state
+        # eq. plateau: b counts the checks since the best loss (none while cooling down);
+        # past the patience the rate is cut, unless the cut is smaller than eps
+        best, bad = (loss, 0) if better(loss, best) else (best, bad + 1)
+        cool, bad = (cool - 1, 0) if cool > 0 else (cool, bad)
+        cut = max(lr_now * factor, min_lr) if bad > patience else lr_now
+        lr_now = cut if lr_now - cut > eps else lr_now
+        cool, bad = (cooldown, 0) if bad > patience else (cool, bad)
+        return PlateauState(lr_now, best, bad, cool)
+
+    return Plateau(init, update)

@@ -266,7 +266,46 @@ SCHEDULES = [
         },
         31,
     ),
+    ("multi-step", "multi_step", {"lr": 0.1, "milestones": [5, 12, 12, 30], "gamma": 0.5}, 40),
+    ("polynomial", "polynomial", {"lr": 0.1, "total_iters": 20, "power": 2.0}, 30),
+    ("constant-factor", "constant_factor", {"lr": 0.1, "factor": 0.25, "total_iters": 7}, 20),
+    (
+        "linear-factor-down",
+        "linear_factor",
+        {"lr": 0.1, "start_factor": 1.0, "end_factor": 0.1, "total_iters": 15},
+        25,
+    ),
 ]
+
+# reduce_on_plateau, fed a loss curve recorded with its rates (record.py's
+# plateau_losses): (id, kwargs); mode "max" is fed the negated losses. Between them the
+# runs make every branch bind: relative and absolute thresholds, patience, cooldown,
+# min_lr and eps.
+PLATEAUS = [
+    ("plateau-default", {"lr": 0.1}),
+    ("plateau-rel", {"lr": 0.1, "factor": 0.5, "patience": 3, "threshold": 0.05}),
+    (
+        "plateau-abs-cooldown",
+        {
+            "lr": 0.1,
+            "factor": 0.5,
+            "patience": 2,
+            "threshold": 0.01,
+            "threshold_mode": "abs",
+            "cooldown": 4,
+        },
+    ),
+    ("plateau-max", {"lr": 0.1, "factor": 0.3, "patience": 2, "mode": "max"}),
+    ("plateau-min-lr", {"lr": 0.1, "factor": 0.5, "patience": 1, "min_lr": 0.01}),
+    ("plateau-eps", {"lr": 1e-7, "factor": 0.5, "patience": 1, "eps": 1e-8}),
+]
+# SGD with momentum on the noisy quadratic, its rate cut by reduce_on_plateau stepped on
+# each iterate's loss x^T A x / 2: (id, sgd kwargs, plateau kwargs)
+PLATEAU_RUN = (
+    "sgd-plateau",
+    {"lr": 0.02, "momentum": 0.9},
+    {"lr": 0.02, "factor": 0.5, "patience": 5, "threshold": 0.01},
+)
 
 # An optimizer driven by a schedule: (id, factory, kwargs without lr, schedule id, steps)
 SCHEDULED_RUNS = [

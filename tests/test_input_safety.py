@@ -493,6 +493,14 @@ def exact_value(kind, t):
         return 0.1 * min(n / 4, math.sqrt(4 / n))
     if kind == "range-test":  # from 1e-4 to 1 over 100 steps, exponentially, then held
         return 1e-4 * 1e4 ** (min(t, 100) / 100)
+    if kind == "multi-step":  # MultiStepLR(milestones=[3, 8, 8], gamma=0.5)
+        return 0.1 * 0.5 ** sum(m <= t for m in (3, 8, 8))
+    if kind == "polynomial":  # PolynomialLR(total_iters=9, power=1.5)
+        return 0.1 * (1 - min(t, 9) / 9) ** 1.5
+    if kind == "constant-factor":  # ConstantLR(factor=0.5, total_iters=6)
+        return 0.05 if t < 6 else 0.1
+    if kind == "linear-factor":  # LinearLR(start_factor=1, end_factor=0.2, total_iters=8)
+        return 0.1 * (1 - 0.8 * min(t, 8) / 8)
     raise AssertionError(kind)
 
 
@@ -508,6 +516,10 @@ SCHEDULES = {
     ),
     "inverse-sqrt": schedules.inverse_sqrt(0.1, 4),
     "range-test": schedules.lr_range_test(1e-4, 1.0, 100, mode="exponential"),
+    "multi-step": schedules.multi_step(0.1, milestones=[8, 3, 8], gamma=0.5),
+    "polynomial": schedules.polynomial(0.1, total_iters=9, power=1.5),
+    "constant-factor": schedules.constant_factor(0.1, factor=0.5, total_iters=6),
+    "linear-factor": schedules.linear_factor(0.1, 1.0, 0.2, total_iters=8),
 }
 step_counts = st.one_of(
     st.integers(0, 200),
@@ -558,6 +570,9 @@ SCHEDULE_COUNTS = {
     schedules.cyclic_triangular: ("step_size_up", {"base_lr": 0.0, "max_lr": 1.0}),
     schedules.inverse_sqrt: ("warmup_steps", {"lr": 0.1}),
     schedules.lr_range_test: ("num_steps", {"min_lr": 1e-4, "max_lr": 1.0}),
+    schedules.polynomial: ("total_iters", {"lr": 0.1}),
+    schedules.constant_factor: ("total_iters", {"lr": 0.1}),
+    schedules.linear_factor: ("total_iters", {"lr": 0.1}),
 }
 
 
@@ -578,6 +593,54 @@ def test_schedule_step_counts_are_whole_numbers_or_refused(factory, value):
     if state == "ok":
         with time_limit():
             assert np.isfinite(schedule(12345)) and np.isfinite(schedule(2**63 - 1))
+
+
+@SETTINGS
+@given(value=st.one_of(hyper_values, st.integers(2**62, 2**70)))
+def test_milestones_are_whole_step_counts_or_refused(value):
+    """Each milestone of multi_step is checked like a step count; a bare number is refused."""
+    state, schedule = outcome(
+        lambda: schedules.multi_step(0.1, milestones=[4, value]), "milestones"
+    )
+    whole = (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and math.isfinite(value)
+        and value == int(value)
+        and 1 <= value <= 2**63 - 1
+    )
+    assert (state == "ok") == whole, value
+    with pytest.raises(TypeError, match="milestones"):
+        schedules.multi_step(0.1, milestones=4)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"factor": 1.0}, "factor"),
+        ({"factor": -0.1}, "factor"),
+        ({"patience": -1}, "patience"),
+        ({"patience": 2.5}, "patience"),
+        ({"cooldown": True}, "cooldown"),
+        ({"threshold": math.nan}, "threshold"),
+        ({"threshold_mode": "relative"}, "threshold_mode"),
+        ({"mode": "minimum"}, "mode"),
+        ({"min_lr": 0.2}, "min_lr"),  # above lr
+        ({"eps": -1e-8}, "eps"),
+    ],
+)
+def test_reduce_on_plateau_refuses_bad_settings_by_name(kwargs, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        schedules.reduce_on_plateau(0.1, **kwargs)
+
+
+def test_reduce_on_plateau_refuses_a_nan_loss():
+    """A NaN loss compares false with everything, so it would pass for "no improvement"
+    and cut the rate in silence: it is refused instead (an infinite loss is a loss)."""
+    plateau = schedules.reduce_on_plateau(0.1)
+    with pytest.raises(ValueError, match="loss"):
+        plateau.update(math.nan, plateau.init())
+    assert plateau.update(math.inf, plateau.init()).lr == 0.1
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from registry import (
     MATRIX_SHAPE,
     MATRIX_SHAPES,
     OPTIMIZERS,
+    PLATEAU_RUN,
+    PLATEAUS,
     SCHEDULED_RUNS,
     SCHEDULES,
 )
@@ -32,6 +34,7 @@ HERE = Path(__file__).resolve().parent / "reference"
 TRAJECTORIES = np.load(HERE / "torch_trajectories.npz")
 LRS = np.load(HERE / "torch_schedules.npz")
 MATRIX = np.load(HERE / "torch_matrix_trajectories.npz")
+PLATEAU = np.load(HERE / "torch_plateaus.npz")
 RTOL = 1e-10
 
 
@@ -77,6 +80,53 @@ def test_schedule_matches_torch(sid, name, kwargs, steps):
         assert float(schedule(int(k))) == pytest.approx(float(ours[k]), rel=1e-15)
     # and the schedule does change (a constant would match too little)
     assert np.ptp(torch_lrs) > 0
+
+
+@pytest.mark.parametrize("pid, kwargs", PLATEAUS, ids=[p[0] for p in PLATEAUS])
+def test_reduce_on_plateau_matches_torch(pid, kwargs):
+    """The rate after each loss equals ReduceLROnPlateau's, to the last bit (the rule only
+    compares and multiplies)."""
+    plateau = optlib.schedules.reduce_on_plateau(**kwargs)
+    sign = -1.0 if kwargs.get("mode") == "max" else 1.0
+    state, lrs = plateau.init(), []
+    for loss in PLATEAU["losses"]:
+        state = plateau.update(sign * loss, state)
+        lrs.append(state.lr)
+    np.testing.assert_array_equal(lrs, PLATEAU[pid])
+
+
+def test_plateau_fixtures_make_every_branch_bind():
+    """The recorded runs cut the rate (so matching them tests the rule), min_lr and eps
+    each stop a cut, and the default run, whose loss keeps improving, never cuts."""
+    runs = {pid: PLATEAU[pid] for pid, _ in PLATEAUS}
+    kwargs = dict(PLATEAUS)
+    assert np.all(runs["plateau-default"] == kwargs["plateau-default"]["lr"])
+    for pid in ("plateau-rel", "plateau-abs-cooldown", "plateau-max"):
+        assert len(np.unique(runs[pid])) >= 5, pid
+    assert runs["plateau-min-lr"].min() == kwargs["plateau-min-lr"]["min_lr"]
+    # eps: the last cut would have been smaller than eps, so the rate stops above it
+    assert runs["plateau-eps"].min() / 2 < kwargs["plateau-eps"]["eps"] < runs["plateau-eps"].min()
+
+
+def test_sgd_with_reduce_on_plateau_matches_torch():
+    """SGD with momentum whose rate ReduceLROnPlateau cuts on each iterate's loss: optlib's
+    updates scaled by lr_t / lr (SGD's update is proportional to its rate) follow torch."""
+    run_id, sgd_kwargs, plateau_kwargs = PLATEAU_RUN
+    data = trajectories()
+    A, x, noise = data["A"], data["x0"], data["noise"]
+    opt = optlib.sgd(**sgd_kwargs)
+    plateau = optlib.schedules.reduce_on_plateau(**plateau_kwargs)
+    state, cut = opt.init(x), plateau.init()
+    path, lrs = [x], []
+    for t in range(len(noise)):
+        updates, state = opt.update(A @ x + noise[t], state)
+        x = x + cut.lr / sgd_kwargs["lr"] * updates
+        cut = plateau.update(0.5 * x @ A @ x, cut)
+        path.append(x)
+        lrs.append(cut.lr)
+    assert len(np.unique(PLATEAU[run_id + "-lrs"])) >= 5
+    np.testing.assert_array_equal(lrs, PLATEAU[run_id + "-lrs"])
+    assert relative_gap(np.array(path), PLATEAU[run_id]) < RTOL
 
 
 def test_rprop_fixtures_make_both_clips_bind():

@@ -6,10 +6,12 @@ Run from the repository root in an environment with torch (not the book's):
     .venv-torch/bin/pip install -r benchmarks/requirements-torch.txt
     .venv-torch/bin/python tests/reference/record.py
 
-(``--schedules-only`` re-records only ``torch_schedules.npz``, for a new schedule.)
+(``--schedules-only`` re-records only ``torch_schedules.npz`` and ``torch_plateaus.npz``,
+for a new schedule.)
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
 reference. It writes ``tests/reference/torch_trajectories.npz``,
-``tests/reference/torch_schedules.npz`` and ``tests/reference/torch_matrix_trajectories.npz``
+``tests/reference/torch_schedules.npz``, ``tests/reference/torch_plateaus.npz``
+(``ReduceLROnPlateau``) and ``tests/reference/torch_matrix_trajectories.npz``
 (matrix parameters, ``registry.MATRIX_OPTIMIZERS``; torch's Muon orthogonalises in
 bfloat16, so its float64 runs are recorded with that one cast removed from torch's
 source, and ``registry.MATRIX_BFLOAT16`` as shipped) plus ``metadata.json``; the tests
@@ -96,6 +98,19 @@ def torch_schedule(optimizer, name, kwargs):
         return s.SequentialLR(optimizer, [warm, then], milestones=[kw["warmup_steps"]])
     if name == "one_cycle":
         return s.OneCycleLR(optimizer, cycle_momentum=False, **kw)
+    if name == "multi_step":
+        return s.MultiStepLR(optimizer, milestones=kw["milestones"], gamma=kw["gamma"])
+    if name == "polynomial":
+        return s.PolynomialLR(optimizer, total_iters=kw["total_iters"], power=kw["power"])
+    if name == "constant_factor":
+        return s.ConstantLR(optimizer, factor=kw["factor"], total_iters=kw["total_iters"])
+    if name == "linear_factor":
+        return s.LinearLR(
+            optimizer,
+            start_factor=kw["start_factor"],
+            end_factor=kw["end_factor"],
+            total_iters=kw["total_iters"],
+        )
     raise ValueError(f"no torch scheduler for {name}")
 
 
@@ -210,13 +225,65 @@ def record_matrix_runs(A, x0, noise):
     return runs
 
 
+PLATEAU_STEPS = 120
+PLATEAU_SEED = 20261202
+
+
+def plateau_losses():
+    """A falling, levelling, noisy loss curve: 1 / (1 + t / 10) + 0.02 |noise|."""
+    rng = np.random.default_rng(PLATEAU_SEED)
+    t = np.arange(PLATEAU_STEPS)
+    return 1 / (1 + t / 10) + 0.02 * np.abs(rng.normal(size=PLATEAU_STEPS))
+
+
+def torch_plateau(optimizer, kwargs):
+    kw = {k: v for k, v in kwargs.items() if k != "lr"}
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, **kw)
+
+
+def record_plateaus(A, x0, noise):
+    """ReduceLROnPlateau's rate after each loss of plateau_losses() (negated for mode
+    "max"), and SGD's path with its rate cut on each iterate's loss: torch_plateaus.npz."""
+    losses = plateau_losses()
+    runs = {"losses": losses}
+    for pid, kwargs in registry.PLATEAUS:
+        param = torch.zeros(1, requires_grad=True)
+        optimizer = torch.optim.SGD([param], lr=kwargs["lr"])
+        scheduler = torch_plateau(optimizer, kwargs)
+        sign = -1.0 if kwargs.get("mode") == "max" else 1.0
+        lrs = []
+        for loss in losses:
+            scheduler.step(sign * float(loss))
+            lrs.append(optimizer.param_groups[0]["lr"])
+        runs[pid] = np.array(lrs)
+    run_id, sgd_kwargs, plateau_kwargs = registry.PLATEAU_RUN
+    x = torch.tensor(x0, requires_grad=True)
+    At = torch.tensor(A)
+    optimizer = torch.optim.SGD([x], **sgd_kwargs)
+    scheduler = torch_plateau(optimizer, plateau_kwargs)
+    path, lrs = [x.detach().numpy().copy()], []
+    for t in range(noise.shape[0]):
+        optimizer.zero_grad()
+        x.grad = At @ x.detach() + torch.tensor(noise[t])
+        optimizer.step()
+        xd = x.detach()
+        scheduler.step(float(0.5 * xd @ At @ xd))
+        path.append(xd.numpy().copy())
+        lrs.append(optimizer.param_groups[0]["lr"])
+    runs[run_id], runs[run_id + "-lrs"] = np.array(path), np.array(lrs)
+    return runs
+
+
 def record_schedules(replace=False):
     """The learning rates of every registry schedule: torch_schedules.npz."""
     lrs = {
         sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
     }
     refuse_changes(changed_runs(lrs, HERE / "torch_schedules.npz"), replace)
+    plateaus = record_plateaus(*stored_problem())
+    refuse_changes(changed_runs(plateaus, HERE / "torch_plateaus.npz"), replace)
     np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
+    np.savez_compressed(HERE / "torch_plateaus.npz", **plateaus)
 
 
 def main(replace=False):
@@ -225,6 +292,7 @@ def main(replace=False):
         record_schedules(replace)
         meta = json.loads((HERE / "metadata.json").read_text())
         meta["schedules"] = [s[0] for s in registry.SCHEDULES]
+        meta["plateaus"] = [p[0] for p in registry.PLATEAUS] + [registry.PLATEAU_RUN[0]]
         (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
         return
     torch.set_default_dtype(torch.float64)
@@ -264,6 +332,7 @@ def main(replace=False):
         "cast to bfloat16 removed (float64); MATRIX_BFLOAT16's are torch as shipped",
         "scheduled_runs": [r[0] for r in registry.SCHEDULED_RUNS],
         "schedules": [s[0] for s in registry.SCHEDULES],
+        "plateaus": [p[0] for p in registry.PLATEAUS] + [registry.PLATEAU_RUN[0]],
     }
     (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
     print(json.dumps(meta, indent=2))
