@@ -214,6 +214,28 @@ def torch_kwargs(factory, kwargs):
     return out
 
 
+# The state each optimizer keeps, counted in torch after one step on a 64 x 32 float32
+# matrix (record.py writes torch_state.json): (id, optlib factory, kwargs)
+STATE_SHAPE = (64, 32)
+STATE_CONFIGS = [
+    ("sgd", "sgd", {}),
+    ("sgd-momentum", "sgd", {"momentum": 0.9}),
+    ("adagrad", "adagrad", {}),
+    ("rmsprop", "rmsprop", {}),
+    ("rmsprop-centered-momentum", "rmsprop", {"centered": True, "momentum": 0.9}),
+    ("rprop", "rprop", {}),
+    ("adadelta", "adadelta", {}),
+    ("adam", "adam", {}),
+    ("amsgrad", "adam", {"amsgrad": True}),
+    ("adamw", "adamw", {}),
+    ("adamax", "adamax", {}),
+    ("nadam", "nadam", {}),
+    ("radam", "radam", {}),
+    ("adafactor", "adafactor", {}),
+    ("muon", "muon", {}),
+]
+
+
 # (id, optlib schedule, kwargs, number of steps recorded)
 SCHEDULES = [
     ("step", "step_decay", {"lr": 0.1, "step_size": 7, "gamma": 0.5}, 60),

@@ -4,6 +4,7 @@ The fixtures were recorded once by ``tests/reference/record.py`` (torch 2.13, fl
 see ``tests/reference/metadata.json``); this test needs no torch.
 """
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from registry import (
     PLATEAUS,
     SCHEDULED_RUNS,
     SCHEDULES,
+    STATE_CONFIGS,
 )
 
 import optlib
@@ -154,6 +156,11 @@ def test_fixtures_cover_the_registry():
     recorded = set(TRAJECTORIES.files) - {"A", "x0", "noise"}
     assert recorded == {o[0] for o in OPTIMIZERS} | {r[0] for r in SCHEDULED_RUNS}
     assert set(LRS.files) == {s[0] for s in SCHEDULES}
+    state_sizes = json.loads((HERE / "torch_state.json").read_text())
+    assert set(state_sizes) == {c[0] for c in STATE_CONFIGS}
+    assert set(PLATEAU.files) == {"losses", PLATEAU_RUN[0], PLATEAU_RUN[0] + "-lrs"} | {
+        p[0] for p in PLATEAUS
+    }
 
 
 @pytest.mark.parametrize(

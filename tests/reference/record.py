@@ -6,8 +6,8 @@ Run from the repository root in an environment with torch (not the book's):
     .venv-torch/bin/pip install -r benchmarks/requirements-torch.txt
     .venv-torch/bin/python tests/reference/record.py
 
-(``--schedules-only`` re-records only ``torch_schedules.npz`` and ``torch_plateaus.npz``,
-for a new schedule.)
+(``--schedules-only`` re-records only ``torch_schedules.npz``, ``torch_plateaus.npz`` and
+``torch_state.json`` (the floats of state each optimizer keeps), for a new schedule.)
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
 reference. It writes ``tests/reference/torch_trajectories.npz``,
 ``tests/reference/torch_schedules.npz``, ``tests/reference/torch_plateaus.npz``
@@ -274,6 +274,23 @@ def record_plateaus(A, x0, noise):
     return runs
 
 
+def record_state_sizes():
+    """Floats of optimizer state per parameter, as torch keeps them after one step on a
+    float32 matrix (0-d tensors such as the step count left out): torch_state.json."""
+    sizes = {}
+    for state_id, factory, kwargs in registry.STATE_CONFIGS:
+        param = torch.zeros(registry.STATE_SHAPE, dtype=torch.float32, requires_grad=True)
+        cls = getattr(torch.optim, registry.TORCH_CLASS[factory])
+        optimizer = cls([param], **registry.torch_kwargs(factory, kwargs))
+        param.grad = torch.ones_like(param)
+        optimizer.step()
+        kept = optimizer.state[param].values()
+        floats = sum(v.numel() for v in kept if torch.is_tensor(v) and v.dim() >= 1)
+        sizes[state_id] = floats / param.numel()
+    (HERE / "torch_state.json").write_text(json.dumps(sizes, indent=2) + "\n")
+    return sizes
+
+
 def record_schedules(replace=False):
     """The learning rates of every registry schedule: torch_schedules.npz."""
     lrs = {
@@ -292,6 +309,7 @@ def main(replace=False):
         record_schedules(replace)
         meta = json.loads((HERE / "metadata.json").read_text())
         meta["schedules"] = [s[0] for s in registry.SCHEDULES]
+        meta["state_sizes"] = record_state_sizes()
         meta["plateaus"] = [p[0] for p in registry.PLATEAUS] + [registry.PLATEAU_RUN[0]]
         (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
         return
@@ -310,6 +328,7 @@ def main(replace=False):
     changed = changed_runs(runs, HERE / "torch_trajectories.npz")
     refuse_changes(changed + changed_runs(matrix_runs, matrix_file), replace)
     record_schedules(replace)
+    state_sizes = record_state_sizes()
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
     np.savez_compressed(matrix_file, **matrix_runs)
 
@@ -333,6 +352,7 @@ def main(replace=False):
         "scheduled_runs": [r[0] for r in registry.SCHEDULED_RUNS],
         "schedules": [s[0] for s in registry.SCHEDULES],
         "plateaus": [p[0] for p in registry.PLATEAUS] + [registry.PLATEAU_RUN[0]],
+        "state_sizes": state_sizes,
     }
     (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
     print(json.dumps(meta, indent=2))
