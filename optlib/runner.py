@@ -52,6 +52,7 @@ def run(
     seed=0,
     explode=1e6,
     dtype=np.float64,
+    report=None,
 ):
     """Take ``steps`` updates of ``opt`` on ``problem`` and return a :class:`Run`.
 
@@ -62,6 +63,11 @@ def run(
     ``np.random.default_rng(seed)``. A run diverges at the first step whose loss is
     not finite or exceeds ``explode * (1 + |initial loss|)`` in magnitude.
 
+    ``report(state, params)``, if given, is the point each step reports: the record's
+    ``params`` and ``losses`` are taken there, while the gradients are still taken at the
+    optimizer's iterate. Schedule-free AdamW takes its gradients at :math:`y_t` and
+    reports the average :math:`x_t`: pass ``report=optlib.schedule_free_eval_params``.
+
     Example:
         >>> import optlib
         >>> record = optlib.run(optlib.sgd(lr=0.05), optlib.problems.quadratic(), steps=100)
@@ -71,6 +77,8 @@ def run(
         >>> int(record.diverged_at)  # lr above 2 / lambda_max = 0.2
         18
     """
+    if report is not None and not callable(report):
+        raise TypeError(f"report must be a function (state, params) -> params, got {report!r}")
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     check_hyper("explode", explode, 0, low_open=True)
@@ -84,11 +92,12 @@ def run(
     losses = np.empty((steps + 1, *x.shape[:-1]))
     updates_made = np.empty((steps, *x.shape), dtype=dtype)
     grads = np.empty((steps, *x.shape), dtype=dtype)
-    params[0], losses[0] = x, problem.value(x)
+    state = opt.init(x)
+    shown = x if report is None else report(state, x)
+    params[0], losses[0] = shown, problem.value(shown)
     limit = explode * (1.0 + np.abs(losses[0]))
     diverged_at = np.where(np.isfinite(losses[0]), -1, 0)
 
-    state = opt.init(x)
     with np.errstate(all="ignore"):  # diverging runs overflow; they are marked below
         for t in range(steps):
             g = np.asarray(problem.grad(x, t), dtype=dtype)  # the run computes in dtype
@@ -99,7 +108,8 @@ def run(
             x = x + updates
             if problem.project is not None:
                 x = problem.project(x)
-            params[t + 1], losses[t + 1] = x, problem.value(x)
+            shown = x if report is None else report(state, x)
+            params[t + 1], losses[t + 1] = shown, problem.value(shown)
             updates_made[t], grads[t] = updates, g
         # rates and divergence once for all steps: the loop stays cheap for small problems
         rates = np.divide(-updates_made, grads, out=np.full_like(grads, np.nan), where=grads != 0)

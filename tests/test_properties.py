@@ -144,14 +144,15 @@ def test_float32_in_float32_out(run_id, factory, kwargs, g):
     assert arrays and all(a.dtype == np.float32 for a in arrays)
 
 
-@CONFIGS
+DIAGONAL = [o for o in REFERENCED if o[1] not in NOT_DIAGONAL]
+
+
+@pytest.mark.parametrize("run_id, factory, kwargs", DIAGONAL, ids=[o[0] for o in DIAGONAL])
 @SETTINGS
 @given(seq=st.lists(gradients, min_size=1, max_size=5))
 def test_coordinates_are_independent(run_id, factory, kwargs, seq):
     """Every optimizer here but Adafactor is diagonal: coordinate i alone follows the same
     path. (Adafactor's is checked below: its coordinates interact through the RMS.)"""
-    if factory in NOT_DIAGONAL:
-        pytest.skip("the step uses the RMS of the whole parameter")
     grads = [np.array(g) for g in seq]
     params = np.array([0.5, -1.0, 2.0])
     together, _ = trajectory(optlib.OPTIMIZERS[factory](**kwargs), grads, params)
@@ -221,6 +222,27 @@ def test_runner_effective_rates_of_sgd_are_the_learning_rate():
     record = optlib.run(optlib.sgd(lr=1e-3), optlib.problems.rosenbrock(), 50)
     assert record.diverged_at == -1
     np.testing.assert_allclose(record.rates, 1e-3, rtol=1e-12)
+
+
+def test_runner_reports_the_point_it_is_told_to():
+    """With report=, the record holds schedule-free AdamW's average x_t (recovered from
+    y_t and z_t) while the gradients stay at y_t: the path y is the same with or without."""
+    p = optlib.problems.quadratic((1.0, 10.0))
+    opt = optlib.schedule_free_adamw(lr=0.05)
+    at_y = optlib.run(opt, p, 60)
+    at_x = optlib.run(opt, p, 60, report=optlib.schedule_free_eval_params)
+    # replay by hand: the same y path, and x = (y - (1 - beta1) z) / beta1
+    state, y, xs = opt.init(p.x0), np.array(p.x0, dtype=float), [p.x0]
+    for t in range(60):
+        updates, state = opt.update(p.grad(y, t), state, y)
+        y = y + updates
+        xs.append((y - 0.1 * state.z) / 0.9)
+    np.testing.assert_allclose(at_y.params[-1], y, rtol=1e-15)
+    np.testing.assert_allclose(at_x.params, np.array(xs), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(at_x.losses, p.value(np.array(xs)), rtol=1e-12)
+    assert not np.allclose(at_x.params[1:], at_y.params[1:])  # x is not y
+    with pytest.raises(TypeError, match="report"):
+        optlib.run(opt, p, 5, report="x")
 
 
 def test_runner_noise_is_seeded():
