@@ -7,7 +7,7 @@ Run from the repository root in an environment with torch (not the book's):
     .venv-torch/bin/python tests/reference/record.py
 
 (``--schedules-only`` re-records only ``torch_schedules.npz``, ``torch_plateaus.npz`` and
-``torch_state.json`` (the floats of state each optimizer keeps), for a new schedule.)
+``torch_state.json`` (the floats of state each optimizer keeps) and ``torch_defaults.json``.)
 It imports torch and numpy only, never optlib, so the fixtures stay an independent
 reference. It writes ``tests/reference/torch_trajectories.npz``,
 ``tests/reference/torch_schedules.npz``, ``tests/reference/torch_plateaus.npz``
@@ -274,6 +274,21 @@ def record_plateaus(A, x0, noise):
     return runs
 
 
+def record_torch_defaults():
+    """The constructor defaults of torch's optimizers after Adam (numbers, and number
+    pairs such as betas): torch_defaults.json, for the conventions chapter's table."""
+    defaults = {}
+    for cls in ("RAdam", "Adafactor", "Muon"):
+        params = inspect.signature(getattr(torch.optim, cls).__init__).parameters
+        defaults[cls] = {
+            name: p.default
+            for name, p in params.items()
+            if isinstance(p.default, int | float | tuple) and not isinstance(p.default, bool)
+        }
+    defaults["has"] = {cls: hasattr(torch.optim, cls) for cls in ("Lion", "ScheduleFree")}
+    (HERE / "torch_defaults.json").write_text(json.dumps(defaults, indent=1) + "\n")
+
+
 def record_state_sizes():
     """Floats of optimizer state per parameter, as torch keeps them after one step on a
     float32 matrix (0-d tensors such as the step count left out): torch_state.json."""
@@ -310,6 +325,7 @@ def main(replace=False):
         meta = json.loads((HERE / "metadata.json").read_text())
         meta["schedules"] = [s[0] for s in registry.SCHEDULES]
         meta["state_sizes"] = record_state_sizes()
+        record_torch_defaults()
         meta["plateaus"] = [p[0] for p in registry.PLATEAUS] + [registry.PLATEAU_RUN[0]]
         (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
         return
@@ -329,6 +345,7 @@ def main(replace=False):
     refuse_changes(changed + changed_runs(matrix_runs, matrix_file), replace)
     record_schedules(replace)
     state_sizes = record_state_sizes()
+    record_torch_defaults()
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
     np.savez_compressed(matrix_file, **matrix_runs)
 

@@ -93,6 +93,11 @@ def gradients():
     return SCALES * rng.normal(size=(STEPS, X0.size))
 
 
+# defaults only (no run): the optimizers after Adam, for the conventions chapter's table
+DEFAULTS_ONLY_OPTAX = ["radam", "lion", "adafactor", "contrib.muon", "contrib.schedule_free_adamw"]
+DEFAULTS_ONLY_KERAS = ["Lion", "Adafactor", "Muon"]
+
+
 def optax_function(name):
     """``optax.<name>``, dotted names included (``"contrib.schedule_free_adamw"``)."""
     obj = optax
@@ -175,8 +180,12 @@ def main(replace=False):
         "seed": SEED,
         "gradient_scales": SCALES.tolist(),
         "runs": meta,
-        "optax_defaults": {f: optax_defaults(f) for f, _ in OPTAX.values()},
-        "keras_defaults": {c: keras_defaults(c) for c, _ in KERAS.values()},
+        "optax_defaults": {
+            f: optax_defaults(f) for f in [*(f for f, _ in OPTAX.values()), *DEFAULTS_ONLY_OPTAX]
+        },
+        "keras_defaults": {
+            c: keras_defaults(c) for c in [*(c for c, _ in KERAS.values()), *DEFAULTS_ONLY_KERAS]
+        },
     }
     (HERE / "optax_keras.json").write_text(json.dumps(info, indent=1) + "\n")
     print(f"wrote {len(runs) - 1} runs to {HERE / 'optax_keras.npz'}")
