@@ -68,16 +68,6 @@ def test_a_tag_shows_the_whole_block_under_it_and_no_more():
 # Tags of the optimizers of the part "After Adam" (issue 19), whose chapters come after
 # the library: until a chapter labels the equation, the tag is listed here.
 PENDING = {
-    "adafactor-beta2",
-    "adafactor-rho",
-    "adafactor-alpha",
-    "adafactor-row",
-    "adafactor-col",
-    "adafactor-vhat",
-    "adafactor-v",
-    "adafactor-u",
-    "adafactor-clip",
-    "adafactor-step",
     "muon-buffer",
     "muon-nesterov",
     "muon-ns",
