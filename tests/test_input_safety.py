@@ -576,19 +576,24 @@ SCHEDULE_COUNTS = {
 }
 
 
-@pytest.mark.parametrize("factory", list(SCHEDULE_COUNTS), ids=lambda f: f.__name__)
-@SETTINGS
-@given(value=st.one_of(hyper_values, st.integers(2**62, 2**70)))
-def test_schedule_step_counts_are_whole_numbers_or_refused(factory, value):
-    name, kwargs = SCHEDULE_COUNTS[factory]
-    state, schedule = outcome(lambda: factory(**kwargs, **{name: value}), name)
-    whole = (
+def is_step_count(value):
+    """A whole number of steps in [1, 2**63 - 1], as an int or a float (not a bool)."""
+    return (
         isinstance(value, int | float | np.integer | np.floating)
         and not isinstance(value, bool | np.bool_)
         and math.isfinite(value)
         and value == int(value)
         and 1 <= value <= 2**63 - 1
     )
+
+
+@pytest.mark.parametrize("factory", list(SCHEDULE_COUNTS), ids=lambda f: f.__name__)
+@SETTINGS
+@given(value=st.one_of(hyper_values, st.integers(2**62, 2**70)))
+def test_schedule_step_counts_are_whole_numbers_or_refused(factory, value):
+    name, kwargs = SCHEDULE_COUNTS[factory]
+    state, schedule = outcome(lambda: factory(**kwargs, **{name: value}), name)
+    whole = is_step_count(value)
     assert (state == "ok") == whole, (name, value)
     if state == "ok":
         with time_limit():
@@ -602,13 +607,7 @@ def test_milestones_are_whole_step_counts_or_refused(value):
     state, schedule = outcome(
         lambda: schedules.multi_step(0.1, milestones=[4, value]), "milestones"
     )
-    whole = (
-        isinstance(value, int | float | np.integer | np.floating)
-        and not isinstance(value, bool | np.bool_)
-        and math.isfinite(value)
-        and value == int(value)
-        and 1 <= value <= 2**63 - 1
-    )
+    whole = is_step_count(value)
     assert (state == "ok") == whole, value
     with pytest.raises(TypeError, match="milestones"):
         schedules.multi_step(0.1, milestones=4)

@@ -85,11 +85,9 @@ def torch_schedule(optimizer, name, kwargs):
             optimizer, T_0=kw["T_0"], T_mult=kw.get("T_mult", 1), eta_min=kw.get("eta_min", 0.0)
         )
     if name == "linear_warmup":
-        warm = s.LinearLR(
-            optimizer,
-            start_factor=kw.get("start_factor", 1 / 3),
-            end_factor=1.0,
-            total_iters=kw["warmup_steps"],
+        ramp = {"start_factor": kw.get("start_factor", 1 / 3), "end_factor": 1.0}
+        warm = torch_schedule(
+            optimizer, "linear_factor", {**ramp, "total_iters": kw["warmup_steps"]}
         )
         if kw.get("then") is None:
             return warm
