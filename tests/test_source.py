@@ -72,11 +72,6 @@ PENDING = {
     "muon-nesterov",
     "muon-ns",
     "muon-step",
-    "sf-weight",
-    "sf-z",
-    "sf-eval",
-    "sf-x",
-    "sf-y",
 }
 
 
