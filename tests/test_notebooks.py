@@ -1,6 +1,7 @@
 """Every notebook is committed clean, listed in the table of contents, and runs on the
 book's kernel. (nbval executes them: `pytest` collects book/*.ipynb with --nbval-lax.)"""
 
+import ast
 import json
 from pathlib import Path
 
@@ -112,3 +113,58 @@ def test_no_inline_maths_is_cut_by_a_list_marker(path):
         for line in maths_broken_by_a_list_marker("".join(cell["source"]))
     ]
     assert not broken, f"{path.name}: a line opens a list inside a formula: {broken}"
+
+
+# matplotlib calls that return an artist: as a cell's last line they print its repr
+ARTIST_CALLS = {
+    "plot",
+    "legend",
+    "axhline",
+    "axvline",
+    "text",
+    "annotate",
+    "scatter",
+    "fill_between",
+    "hist",
+    "imshow",
+    "pcolormesh",
+    "bar",
+    "errorbar",
+    "axvspan",
+}
+
+
+def bare_artist_call(source):
+    """The last statement of a cell, if it is a matplotlib call whose value Jupyter
+    would print (no ';' after it), else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if not tree.body or source.rstrip().endswith(";"):
+        return None
+    last = tree.body[-1]
+    call = last.value if isinstance(last, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        if call.func.attr in ARTIST_CALLS:
+            return ast.get_source_segment(source, last)
+    return None
+
+
+def test_the_artist_check_can_fail():
+    assert bare_artist_call("fig, ax = f()\nax.legend(loc=1)") == "ax.legend(loc=1)"
+    assert bare_artist_call("ax.legend(loc=1);") is None
+    assert bare_artist_call("ax.set_xscale('log')") is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_ends_in_a_bare_artist(path):
+    """A plot cell ending in ax.legend(...) shows '<matplotlib.legend.Legend at 0x...>'
+    under its figure, on the site and in Jupyter: end it with ';'."""
+    cells = json.loads(path.read_text())["cells"]
+    bare = [
+        (i, found)
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and (found := bare_artist_call("".join(c["source"])))
+    ]
+    assert not bare, f"{path.stem}: cells ending in a bare matplotlib call: {bare}"
