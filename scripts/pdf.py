@@ -307,6 +307,8 @@ def build_pdf(browser, base_url, out=OUT, log=print):
     for _, file in entries:
         pdf, headings, count = render_page(browser, f"{base_url}/{file}.html")
         reader = PdfReader(io.BytesIO(pdf))
+        if not headings:
+            raise RuntimeError(f"{file}.html has no heading: is it in the built site?")
         chapters.append((headings[0][1], reader, headings))
         explorers += count
         log(f"  {file}: {len(reader.pages)} pages, {count} explorers")
