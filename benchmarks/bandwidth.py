@@ -14,6 +14,7 @@ the bound.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
@@ -127,6 +128,62 @@ def torch_adam(x, g, **kind):
     return opt
 
 
+# Beside Adam, one step of other optimizers against their own floors: s arrays of state
+# per parameter move (3 + 2s) arrays of 4N bytes (read params, grads and the state,
+# write params and the state). name: (s, optlib optimizer, torch class and kwargs or None,
+# the torch implementations to time)
+OTHERS = {
+    "SGD, momentum 0.9": (
+        1,
+        lambda: optlib.sgd(lr=1e-3, momentum=0.9),
+        ("SGD", {"lr": 1e-3, "momentum": 0.9}),
+        {"foreach": {"foreach": True}, "fused": {"fused": True}},
+    ),
+    "RAdam": (
+        2,
+        lambda: optlib.radam(lr=1e-3),
+        ("RAdam", {"lr": 1e-3}),
+        {"foreach": {"foreach": True}},
+    ),
+    "Lion": (1, lambda: optlib.lion(lr=1e-4), None, {}),
+    "Adafactor (a vector: not factored)": (
+        1,
+        lambda: optlib.adafactor(lr=1e-2),
+        ("Adafactor", {"lr": 1e-2}),
+        {"foreach": {"foreach": True}},
+    ),
+}
+
+
+def measure_others(x, g, bandwidth_Bps, repeats=5):
+    """optlib's step and torch's implementations of each of OTHERS, over their floors."""
+    out = {}
+    for name, (s, make, torch_spec, kinds) in OTHERS.items():
+        opt = make()
+        state = opt.init(x)
+        for _ in range(3):
+            _, state = opt.update(g, state, x)
+        floor_s = (3 + 2 * s) * 4 * x.size / bandwidth_Bps
+        row = {"s": s, "floor_s": floor_s}
+        step = functools.partial(optlib_step, opt, x, g, state)
+        row["optlib_s"] = summary(timings(step, repeats=repeats))
+        row["torch_s"] = {}
+        for kind, kwargs in kinds.items():
+            p = torch.tensor(x, requires_grad=True)
+            p.grad = torch.from_numpy(g)
+            topt = getattr(torch.optim, torch_spec[0])([p], **torch_spec[1], **kwargs)
+            topt.step()
+            row["torch_s"][kind] = summary(timings(topt.step, repeats=repeats))
+            del topt, p
+        row["over_floor"] = {
+            "optlib": row["optlib_s"]["min"] / floor_s,
+            **{f"torch_{k}": v["min"] / floor_s for k, v in row["torch_s"].items()},
+        }
+        out[name] = row
+        del state, step
+    return out
+
+
 def measure(repeats=7):
     bw = bandwidth()
     best = max(bw["copy_GBps"], bw["add_GBps"]) * 1e9
@@ -168,6 +225,7 @@ def measure(repeats=7):
             **{f"torch_{k}": v["min"] / bound_s for k, v in torch_s.items()},
         },
         "torch_threads": torch.get_num_threads(),
+        "others": measure_others(x, g, best),
     }
     return {
         "checks": [

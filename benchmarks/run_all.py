@@ -70,9 +70,9 @@ def main(argv=None):
     parser.add_argument("--out", type=pathlib.Path, default=RESULTS)
     parser.add_argument(
         "--only",
-        choices=["widget"],
-        help="re-measure one benchmark that needs no torch and replace its checks in the "
-        "existing results.json (the date and load are recorded under 'remeasured')",
+        choices=["widget", "bandwidth"],
+        help="re-measure one benchmark and replace its checks in the existing results.json "
+        "(the date and load are recorded under 'remeasured'; bandwidth needs torch)",
     )
     args = parser.parse_args(argv)
     if args.only:
@@ -124,12 +124,20 @@ def main(argv=None):
 
 def remeasure(name, path):
     """Replace one benchmark's checks in ``path`` by a new measurement."""
-    module = {"widget": widget}[name]
+    if name == "bandwidth":
+        from benchmarks import bandwidth  # torch: .venv-torch only
+
+        module = bandwidth
+    else:
+        module = {"widget": widget}[name]
     results = json.loads(path.read_text())
     info = machine()
     new = module.measure()["checks"]
     prefix = new[0]["name"].split(":")[0]
-    keep = [c for c in results["checks"] if not c["name"].startswith(prefix)]
+    names = {c["name"] for c in new}
+    keep = [
+        c for c in results["checks"] if not c["name"].startswith(prefix) and c["name"] not in names
+    ]
     results["checks"] = new + keep
     results.setdefault("remeasured", {})[name] = {
         "date_utc": info["date_utc"],
