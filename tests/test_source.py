@@ -67,12 +67,7 @@ def test_a_tag_shows_the_whole_block_under_it_and_no_more():
 
 # Tags of the optimizers of the part "After Adam" (issue 19), whose chapters come after
 # the library: until a chapter labels the equation, the tag is listed here.
-PENDING = {
-    "muon-buffer",
-    "muon-nesterov",
-    "muon-ns",
-    "muon-step",
-}
+PENDING: set[str] = set()
 
 
 def test_every_tag_in_optlib_is_an_equation_of_the_book():
