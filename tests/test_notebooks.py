@@ -160,7 +160,8 @@ def test_the_artist_check_can_fail():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_cell_ends_in_a_bare_artist(path):
     """A plot cell ending in ax.legend(...) shows '<matplotlib.legend.Legend at 0x...>'
-    under its figure, on the site and in Jupyter: end it with ';'."""
+    under its figure, on the site and in Jupyter: end it with ";" or assign the result
+    (before an {eval} paragraph, assign: see the next test)."""
     cells = json.loads(path.read_text())["cells"]
     bare = [
         (i, found)
@@ -168,3 +169,22 @@ def test_no_cell_ends_in_a_bare_artist(path):
         if c["cell_type"] == "code" and (found := bare_artist_call("".join(c["source"])))
     ]
     assert not bare, f"{path.stem}: cells ending in a bare matplotlib call: {bare}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_eval_paragraph_follows_a_quiet_cell(path):
+    """MyST-NB evaluates an {eval} name without storing it in the kernel's history, and
+    IPython silences the result whenever the last *stored* input ends in ';'. A
+    paragraph right after a cell ending in ';' therefore shows nothing and the build
+    fails ("does not return any outputs"). End such a cell with an assignment instead
+    (`legend = ax.legend(...)`)."""
+    cells = json.loads(path.read_text())["cells"]
+    quiet = [
+        i
+        for i, (c, after) in enumerate(zip(cells, cells[1:], strict=False))
+        if c["cell_type"] == "code"
+        and "".join(c["source"]).rstrip().endswith(";")
+        and after["cell_type"] == "markdown"
+        and "{eval}" in "".join(after["source"])
+    ]
+    assert not quiet, f"{path.stem}: cells {quiet} end in ';' before an {{eval}} paragraph"
