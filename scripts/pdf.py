@@ -245,14 +245,14 @@ def _print_html(browser, markup):
 
 _CONTENTS_CSS = """
 @page { size: A4; margin: 0; }
-body { margin: 0; padding: 22mm 22mm 18mm; font-family: system-ui, sans-serif; color: #222; }
-h1 { font-size: 22pt; font-weight: 600; margin: 0 0 2mm; }
-.edition { color: #555; margin: 0 0 10mm; }
-h2 { font-size: 15pt; margin: 0 0 4mm; }
-h3 { font-size: 10.5pt; text-transform: uppercase; letter-spacing: .05em; color: #555;
-     margin: 5mm 0 1.5mm; }
-.entry { display: flex; font-size: 11.5pt; line-height: 1.9; break-inside: avoid; }
-.entry .dots { flex: 1; border-bottom: 1px dotted #888; margin: 0 2mm 1.6mm; }
+body { margin: 0; padding: 18mm 22mm 14mm; font-family: system-ui, sans-serif; color: #222; }
+h1 { font-size: 20pt; font-weight: 600; margin: 0 0 2mm; }
+.edition { color: #555; margin: 0 0 6mm; }
+h2 { font-size: 14pt; margin: 0 0 2mm; }
+h3 { font-size: 10pt; text-transform: uppercase; letter-spacing: .05em; color: #555;
+     margin: 3.5mm 0 1mm; }
+.entry { display: flex; font-size: 11pt; line-height: 1.55; break-inside: avoid; }
+.entry .dots { flex: 1; border-bottom: 1px dotted #888; margin: 0 2mm 1.3mm; }
 """
 
 
