@@ -15,6 +15,7 @@ The learning rate may also be a schedule: a function of the step count ``t``
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -156,6 +157,16 @@ def check_grads(grads, state_array, params=None, needs_params=False):
     gradient would silently turn float32 params into float64, an int one would
     truncate array hyperparameters). Returns ``(grads, params)`` as arrays."""
     shape, dtype = np.shape(state_array), state_array.dtype
+    if (  # the common case, checked cheaply: it runs once per step
+        type(grads) is np.ndarray
+        and grads.shape == shape
+        and grads.dtype == dtype
+        and (
+            (params is None and not needs_params)
+            or (type(params) is np.ndarray and params.shape == shape and params.dtype == dtype)
+        )
+    ):
+        return grads, params
     checked = []
     for name, value in (("grads", grads), ("params", params)):
         if value is None and name == "params":
@@ -222,6 +233,12 @@ def like(value, dtype):
     return np.asarray(value, dtype=dtype)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _power_of_numbers(base, exponent):
+    """``power`` of two floats, remembered: a run asks for beta**t at every step t."""
+    return np.power(np.array([base]), np.array([exponent])).item()
+
+
 def power(base, exponent):
     """``base ** exponent`` in float64, rounded the same for numbers and arrays.
 
@@ -232,7 +249,7 @@ def power(base, exponent):
     for bit. Returns a Python float for two numbers.
     """
     if isinstance(base, float | int) and isinstance(exponent, float | int):  # cheap first
-        return np.power(np.array([float(base)]), np.array([float(exponent)])).item()
+        return _power_of_numbers(float(base), float(exponent))
     base, exponent = np.broadcast_arrays(
         np.asarray(base, np.float64), np.asarray(exponent, np.float64)
     )

@@ -68,8 +68,8 @@ def quadratic(eigenvalues=(1.0, 10.0), angle=0.0, x0=None):
     return Problem(
         name=f"quadratic(eigenvalues={tuple(lam.tolist())}, angle={angle:g})",
         # elementwise sums, not BLAS: a batched run then equals separate runs bit for bit
-        value=lambda x: 0.5 * np.sum(x * np.sum(x[..., None, :] * A, axis=-1), axis=-1),
-        grad=lambda x, t=0: np.sum(x[..., None, :] * A.astype(x.dtype), axis=-1),
+        value=lambda x: 0.5 * (x * (x[..., None, :] * A).sum(axis=-1)).sum(axis=-1),
+        grad=lambda x, t=0: (x[..., None, :] * A.astype(x.dtype, copy=False)).sum(axis=-1),
         x0=start,
         minimizer=np.zeros(n),
         bounds=((-extent, extent),) * 2,

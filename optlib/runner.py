@@ -1,9 +1,10 @@
 """Run an optimizer on a problem and keep the whole record.
 
-The runner returns a :class:`Run`: trajectory, losses, per-step effective
-learning rates and, for every run in the batch, the step at which it diverged
-(a non-finite or exploding loss). Diverged runs are never passed off as data:
-their entries after ``diverged_at`` are NaN and ``diverged_at`` says so.
+The runner returns a :class:`Run`: trajectory, losses, each step's update and
+gradient (and from them the per-step effective learning rates) and, for every run
+in the batch, the step at which it diverged (a non-finite or exploding loss).
+Diverged runs are never passed off as data: their entries after ``diverged_at`` are
+NaN and ``diverged_at`` says so.
 """
 
 from __future__ import annotations
@@ -21,15 +22,30 @@ class Run(NamedTuple):
 
     Shapes, for a start point of shape ``(*batch, n)``:
     ``params`` ``(steps + 1, *batch, n)`` (the start, then each iterate),
-    ``losses`` ``(steps + 1, *batch)``, ``rates`` ``(steps, *batch, n)`` (the
-    effective rate ``-update / grad`` per coordinate, NaN where the gradient is 0),
+    ``losses`` ``(steps + 1, *batch)``, ``updates`` and ``grads`` ``(steps, *batch, n)``
+    (each step's update and the gradient it was computed from),
     ``diverged_at`` ``(*batch)`` (the first step whose iterate diverged, -1 if none).
+    Entries from a diverged run's ``diverged_at`` on are NaN.
     """
 
     params: np.ndarray
     losses: np.ndarray
-    rates: np.ndarray
+    updates: np.ndarray
+    grads: np.ndarray
     diverged_at: np.ndarray
+
+    @property
+    def rates(self):
+        """The effective learning rate of each step, ``-update / grad`` per coordinate
+        (NaN where the gradient is 0), shape ``(steps, *batch, n)``: computed when asked
+        for, since most experiments never look at it."""
+        with np.errstate(all="ignore"):
+            return np.divide(
+                -self.updates,
+                self.grads,
+                out=np.full_like(self.grads, np.nan),
+                where=self.grads != 0,
+            )
 
     @property
     def diverged(self):
@@ -111,8 +127,7 @@ def run(
             shown = x if report is None else report(state, x)
             params[t + 1], losses[t + 1] = shown, problem.value(shown)
             updates_made[t], grads[t] = updates, g
-        # rates and divergence once for all steps: the loop stays cheap for small problems
-        rates = np.divide(-updates_made, grads, out=np.full_like(grads, np.nan), where=grads != 0)
+        # divergence once for all steps: the loop stays cheap for small problems
         bad = ~np.isfinite(losses[1:]) | (np.abs(losses[1:]) > limit)  # (steps, *batch)
         if steps:
             first_bad = np.argmax(bad, axis=0) + 1
@@ -120,5 +135,6 @@ def run(
 
     step = np.arange(steps + 1).reshape(-1, *[1] * diverged_at.ndim)
     after = (diverged_at >= 0) & (step >= diverged_at)  # (steps + 1, *batch)
-    params[after], losses[after], rates[after[1:]] = np.nan, np.nan, np.nan
-    return Run(params, losses, rates, diverged_at)
+    params[after], losses[after] = np.nan, np.nan
+    updates_made[after[1:]], grads[after[1:]] = np.nan, np.nan
+    return Run(params, losses, updates_made, grads, diverged_at)

@@ -66,6 +66,14 @@ def _steps(t):
     return array.astype(np.int64, copy=False)
 
 
+def _losses(name, value):
+    """A number of losses: an int >= 0, named in the error otherwise (a float such as
+    2.0 is refused, like a bool)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(value)
+
+
 def _count(name, value):
     """A whole number of steps in [1, 2**63 - 1], named in the error otherwise."""
     accepted = "a whole number in [1, 2**63 - 1]"
@@ -590,10 +598,7 @@ def reduce_on_plateau(
     """
     check_hyper("lr", lr, 0)
     check_hyper("factor", factor, 0, 1)
-    if isinstance(patience, bool) or not isinstance(patience, int | np.integer) or patience < 0:
-        raise ValueError(f"patience must be a whole number >= 0, got {patience!r}")
-    if isinstance(cooldown, bool) or not isinstance(cooldown, int | np.integer) or cooldown < 0:
-        raise ValueError(f"cooldown must be a whole number >= 0, got {cooldown!r}")
+    patience, cooldown = _losses("patience", patience), _losses("cooldown", cooldown)
     check_hyper("threshold", threshold, 0)
     if threshold_mode not in ("rel", "abs"):
         raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")

@@ -213,6 +213,14 @@ def test_runner_marks_divergence_and_hides_nothing():
     assert np.all(np.isfinite(record.params[:k, 1])) and np.all(np.isnan(record.params[k:, 1]))
     assert np.all(np.isnan(record.losses[k:, 1])) and np.all(np.isfinite(record.losses[:, 0]))
     assert list(record.diverged) == [False, True]
+    # the update of step t leads to iterate t + 1: from the diverging one on, all NaN
+    for name in ("updates", "grads", "rates"):
+        kept = getattr(record, name)
+        assert np.all(np.isfinite(kept[: k - 1, 1])) and np.all(np.isnan(kept[k - 1 :, 1]))
+        assert np.all(np.isfinite(kept[:, 0]))
+    # gradient descent: the update is -lr times the gradient, so the rate is lr
+    np.testing.assert_allclose(record.updates[:, 0], -0.05 * record.grads[:, 0], rtol=1e-15)
+    np.testing.assert_allclose(record.rates[: k - 1], np.tile([[0.05], [0.25]], (k - 1, 1, 2)))
     # the loss grows by |1 - 0.25 * 10|^2 = 2.25 per step until it passes 1e6 (1 + f_0)
     f0 = record.losses[0, 1]
     assert k == int(np.ceil(np.log(1e6 * (1 + f0) / f0) / np.log(2.25)))
