@@ -186,16 +186,16 @@ def sparse_logistic(
     n_batches = n_samples // batch_size if batch_size else 1
 
     def value(w):
-        z = w @ X.T.astype(w.dtype)
+        z = w @ X.T.astype(w.dtype, copy=False)
         # log(1 + e^z) - y z, computed stably
-        return np.mean(np.logaddexp(0, z) - y.astype(w.dtype) * z, axis=-1)
+        return np.mean(np.logaddexp(0, z) - y.astype(w.dtype, copy=False) * z, axis=-1)
 
     def grad(w, t=0):
         if batch_size:
             rows = slice((t % n_batches) * batch_size, (t % n_batches + 1) * batch_size)
         else:
             rows = slice(None)
-        Xb, yb = X[rows].astype(w.dtype), y[rows].astype(w.dtype)
+        Xb, yb = X[rows].astype(w.dtype, copy=False), y[rows].astype(w.dtype, copy=False)
         return (_sigmoid(w @ Xb.T) - yb) @ Xb / Xb.shape[0]
 
     return Problem(
@@ -273,7 +273,7 @@ def digits(model="logistic", hidden=16, n_train=500, batch_size=64, seed=0):
     def value(w):
         """Mean cross-entropy: log-sum-exp of the logits minus the true class's logit
         (the log-softmax picked at the label; fast for many rows)."""
-        logits, _ = forward(w, X.astype(w.dtype))
+        logits, _ = forward(w, X.astype(w.dtype, copy=False))
         top = logits.max(axis=-1, keepdims=True)
         log_sum = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))
         return np.mean(log_sum - logits[..., train_rows, y], axis=-1, dtype=np.float64)
@@ -284,7 +284,7 @@ def digits(model="logistic", hidden=16, n_train=500, batch_size=64, seed=0):
             if batch_size
             else slice(None)
         )
-        Xb, Yb = X[rows].astype(w.dtype), Y[rows].astype(w.dtype)
+        Xb, Yb = X[rows].astype(w.dtype, copy=False), Y[rows].astype(w.dtype, copy=False)
         logits, H = forward(w, Xb)
         dZ = (softmax(logits) - Yb) / len(Xb)  # d loss / d logits
         XbT = np.swapaxes(Xb, -1, -2)
@@ -345,16 +345,18 @@ def least_squares(n_samples=256, scales=(1.0, 0.5), noise=0.5, batch_size=None, 
 
     def value(w):
         # the mean loss written exactly as f* + (w - w*)^T A (w - w*) / 2: cheap for many rows
-        d = w - w_star.astype(w.dtype)
-        return f_star + 0.5 * np.sum(d * np.sum(d[..., None, :] * A.astype(w.dtype), -1), -1)
+        d = w - w_star.astype(w.dtype, copy=False)
+        return f_star + 0.5 * np.sum(
+            d * np.sum(d[..., None, :] * A.astype(w.dtype, copy=False), -1), -1
+        )
 
     def grad(w, t=0):
         if batch_size is None:
-            Xb, yb = X.astype(w.dtype), y.astype(w.dtype)
+            Xb, yb = X.astype(w.dtype, copy=False), y.astype(w.dtype, copy=False)
         else:
             draws = np.random.default_rng((seed, int(t)))
             rows = draws.integers(0, len(y), size=(*w.shape[:-1], int(batch_size)))
-            Xb, yb = X[rows].astype(w.dtype), y[rows].astype(w.dtype)
+            Xb, yb = X[rows].astype(w.dtype, copy=False), y[rows].astype(w.dtype, copy=False)
         # eq. minibatch-gradient: the mean over the batch of (x_i^T w - y_i) x_i
         r = np.sum(w[..., None, :] * Xb, axis=-1) - yb
         return np.mean(r[..., None] * Xb, axis=-2)
