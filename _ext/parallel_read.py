@@ -25,11 +25,17 @@ Two adjustments make the parallel read happen and pay off:
   takes the next document.
 """
 
+import json
 import os
+import time
+from pathlib import Path
 
 import sphinx.builders
+from sphinx.util import logging
 
 _make_chunks = sphinx.builders.make_chunks
+_read_started = []
+logger = logging.getLogger(__name__)
 
 
 def jobs():
@@ -57,10 +63,35 @@ def _before_read(app, env, docnames):
         if extension is not None and extension.parallel_read_safe is None:
             extension.parallel_read_safe = True
     sphinx.builders.make_chunks = _one_document_per_task
+    _read_started[:] = [time.perf_counter(), len(docnames)]
 
 
 def _after_read(app, env):
     sphinx.builders.make_chunks = _make_chunks  # writing keeps Sphinx's own batches
+    if not _read_started:
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    wall = time.perf_counter() - _read_started[0]
+    runtimes = {}
+    for name in env.found_docs:
+        data = NbMetadataCollector.get_exec_data(env, name)
+        if data and data.get("runtime") is not None:
+            runtimes[name] = round(data["runtime"], 2)
+    report = {
+        "documents_read": _read_started[1],
+        "workers": app.parallel,
+        "read_wall_s": round(wall, 1),
+        "notebook_runtimes_s": runtimes,  # of every notebook, this build's or an earlier one's
+    }
+    # the time budget of a clean build (issue 16) is the reading, that is the execution,
+    # of every chapter: measured here on every build, and kept beside the site
+    Path(app.outdir).parent.mkdir(parents=True, exist_ok=True)
+    (Path(app.outdir).parent / "execution.json").write_text(json.dumps(report, indent=1) + "\n")
+    logger.info(
+        f"read {_read_started[1]} documents in {wall:.1f} s with {app.parallel} workers; "
+        f"the notebooks' execution times sum to {sum(runtimes.values()):.1f} s"
+    )
 
 
 def setup(app):

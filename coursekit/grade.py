@@ -4,11 +4,16 @@ Each submission is run top to bottom by otter-grader (`otter.api.grade_submissio
 container) with the autograder of its chapter, found from the assignment name otter keeps
 in the notebook's metadata. The CSV has one row per submission and one column per
 question: the score (0 to 1) of an autograded question, "manual" for a proof.
+Submissions are graded as many at a time as the machine has cores (each runs in a
+kernel of its own, and a kernel uses one core); `-j 1` grades one at a time.
 """
 
 import argparse
 import csv
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -36,11 +41,25 @@ def grade_one(path, autograders=AUTOGRADERS):
     return chapter, row
 
 
-def grade_folder(folder, out, autograders=AUTOGRADERS):
-    """Grade every notebook in `folder`; write the table to `out`; return its rows."""
+def cores():
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def grade_folder(folder, out, autograders=AUTOGRADERS, jobs=None):
+    """Grade every notebook in `folder`, `jobs` at a time (default: one per core); write
+    the table to `out`; return its rows."""
+    paths = sorted(Path(folder).glob("*.ipynb"))
+    jobs = max(1, min(jobs or cores(), len(paths) or 1))
+    # processes, started afresh ("spawn"): each submission's kernel and otter's working
+    # files stay apart, and no thread of the caller is copied into a child
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        graded = list(pool.map(grade_one, paths, [autograders] * len(paths)))
     rows, columns = [], []
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        chapter, scores = grade_one(path, autograders)
+    for path, (chapter, scores) in zip(paths, graded, strict=True):
         auto = [s for s in scores.values() if s != "manual"]
         rows.append(
             {
@@ -64,9 +83,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions", help="a folder of submitted .ipynb files")
     parser.add_argument("-o", "--out", default=None, help="CSV (default: <folder>/grades.csv)")
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, help="submissions graded at a time (default: cores)"
+    )
     args = parser.parse_args()
     out = args.out or str(Path(args.submissions) / "grades.csv")
-    rows = grade_folder(args.submissions, out)
+    rows = grade_folder(args.submissions, out, jobs=args.jobs)
     print(f"{len(rows)} submissions graded: {out}")
 
 

@@ -8,6 +8,7 @@ collect_ignore = ["reference/record.py", "reference/record_optax_keras.py"]
 
 # One build of the site and one browser for every module that checks pages
 # (test_site, test_publish): the fixtures live here so they are shared.
+import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -48,6 +49,7 @@ def site(chromium):
         ],
         capture_output=True,
         text=True,
+        env=dict(os.environ, OPTBOOK_EXPLORER_POINTS="3"),  # nbval checks 64 (../conftest.py)
     )
     assert build.returncode == 0, (
         f"the book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-2000:]}"

@@ -127,6 +127,7 @@ def lab(tmp_path_factory, chromium):
     home = tmp_path_factory.mktemp("jupyter")
     env = dict(
         os.environ,
+        OPTBOOK_EXPLORER_POINTS="3",  # the kernels check the build's few; nbval checks 64
         JUPYTER_CONFIG_DIR=str(home / "config"),
         JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
