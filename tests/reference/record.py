@@ -304,13 +304,14 @@ def record_state_sizes():
     return sizes
 
 
-def record_schedules(replace=False):
-    """The learning rates of every registry schedule: torch_schedules.npz."""
+def record_schedules(replace=False, problem=None):
+    """The learning rates of every registry schedule: torch_schedules.npz; and the plateau
+    runs on ``problem`` (A, x0, noise; default: the stored one): torch_plateaus.npz."""
     lrs = {
         sid: record_schedule(name, kwargs, steps) for sid, name, kwargs, steps in registry.SCHEDULES
     }
     refuse_changes(changed_runs(lrs, HERE / "torch_schedules.npz"), replace)
-    plateaus = record_plateaus(*stored_problem())
+    plateaus = record_plateaus(*(problem or stored_problem()))
     refuse_changes(changed_runs(plateaus, HERE / "torch_plateaus.npz"), replace)
     np.savez_compressed(HERE / "torch_schedules.npz", **lrs)
     np.savez_compressed(HERE / "torch_plateaus.npz", **plateaus)
@@ -341,7 +342,7 @@ def main(replace=False):
     matrix_runs.update(record_matrix_runs(A_m, x0_m, noise_m))
     changed = changed_runs(runs, HERE / "torch_trajectories.npz")
     refuse_changes(changed + changed_runs(matrix_runs, matrix_file), replace)
-    record_schedules(replace)
+    record_schedules(replace, (A, x0, noise))
     state_sizes = record_state_sizes()
     record_torch_defaults()
     np.savez_compressed(HERE / "torch_trajectories.npz", **runs)
