@@ -25,8 +25,9 @@ def _outdated(app, env, added, changed, removed):
     now = digest()
     before = getattr(env, "optbook_optlib_digest", None)
     env.optbook_optlib_digest = now
-    if before is None or before == now:
-        return []  # a fresh build reads everything anyway
+    if before == now:
+        return []
+    # changed, or not known (a fresh build reads every document anyway)
     return [name for name in env.found_docs if env.doc2path(name).suffix == ".ipynb"]
 
 
