@@ -28,7 +28,7 @@ def _outdated(app, env, added, changed, removed):
     if before == now:
         return []
     # changed, or not known (a fresh build reads every document anyway)
-    return [name for name in env.found_docs if env.doc2path(name).suffix == ".ipynb"]
+    return [name for name in env.found_docs if str(env.doc2path(name)).endswith(".ipynb")]
 
 
 def setup(app):

@@ -15,7 +15,9 @@ class Env:
     found_docs = ("intro", "adam", "references")
 
     def doc2path(self, name):
-        return ROOT / "book" / (name + (".md" if name != "adam" else ".ipynb"))
+        return str(
+            ROOT / "book" / (name + (".md" if name != "adam" else ".ipynb"))
+        )  # a str in Sphinx 7
 
 
 def test_an_edit_to_optlib_reruns_every_notebook(tmp_path, monkeypatch):
