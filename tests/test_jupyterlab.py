@@ -202,7 +202,10 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     page.wait_for_timeout(500)
     page.wait_for_function(RUN_FINISHED, timeout=300_000, polling=200)
     run_all = time.perf_counter() - started
-    page.wait_for_timeout(1000)  # markdown cells evaluate their {eval} roles after the code
+    try:  # markdown cells evaluate their {eval} roles after the code: wait for them
+        page.wait_for_function(f"() => ({REPORT})().evalErrors.length === 0", timeout=15_000)
+    except Exception:
+        pass  # reported below
     report = page.evaluate(REPORT)
     assert not report["errors"], f"{name}: cells failed: {report['errors']}"
     assert not report["evalErrors"], f"{name}: prose numbers not shown: {report['evalErrors']}"
