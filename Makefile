@@ -2,6 +2,7 @@
 #   make book   set up .venv from the pinned requirements, then build the website
 #   make pdf    build the website, then print it as one PDF, _build/pdf/book.pdf
 #   make test   set up .venv, then run every test (optlib, doctests, every notebook)
+#   make check  the quick tests only (no chapter run in a kernel, no browser)
 # Set-up is guarded by a stamp file: a re-run only reinstalls when the pins change.
 
 SHELL := /bin/bash
@@ -11,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book pdf test lab vendor bench clean publish student grade
+.PHONY: setup book pdf test check lab vendor bench clean publish student grade
 
 setup: $(STAMP)
 
@@ -47,6 +48,12 @@ pdf: book
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The quick tests while you work (a few minutes): optlib, its doctests, the static checks
+# of the chapters, the claims and the fuzz suite; no kernel runs a chapter and no browser
+# opens (those tests are marked slow, see conftest.py). `make test` runs everything.
+check: setup
+	$(BIN)/python -m pytest -m "not slow"
 
 # Copy the built site to any folder or mounted server path, for a course that hosts it
 # itself (the site is static and works from a sub-path, e.g. https://host/optbook/):

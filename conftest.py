@@ -9,4 +9,18 @@ course kit) check the build's few: they set the variable to 3 for their processe
 
 import os
 
+import pytest
+
 os.environ.setdefault("OPTBOOK_EXPLORER_POINTS", "64")
+
+# `make check` runs the quick tests while you work: all but those that run the chapters
+# in kernels (nbval, the course kit) or open pages in a browser (the site, JupyterLab,
+# the PDF). They are marked `slow` here, from the fixtures they use; `make test` runs all.
+KERNEL_OR_BROWSER = {"site", "browser", "chromium", "lab", "kit"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if item.path.suffix == ".ipynb" or uses & KERNEL_OR_BROWSER:
+            item.add_marker(pytest.mark.slow)
