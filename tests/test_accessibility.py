@@ -7,6 +7,10 @@ those axe cannot make: that an image's alt text describes the figure, that formu
 not tab stops unless they scroll, that focus is visible, that display maths keeps its
 equation number in view on a phone, and that no progress bar or warning is printed on
 the site.
+
+Each page is visited once: its three modes load side by side and axe runs in all three
+at once (each page has a renderer process of its own, so two cores share the work);
+the per-page tests below read what the visit found.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_site import open_page, pages
+from test_site import open_page, pages, settle, start_page
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -32,34 +36,61 @@ SCROLLING_BOXES_ARE_TAB_STOPS = """() => [...document.querySelectorAll(
     e => !(e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight) || e.tabIndex >= 0)"""
 
 
-def axe_violations(page):
-    """The serious and critical WCAG 2.1 A/AA violations axe finds on ``page``."""
+def start_axe(page):
+    """Start axe's WCAG 2.1 A/AA run on ``page``; ``axe_violations`` collects it."""
     try:
         page.wait_for_function(SCROLLING_BOXES_ARE_TAB_STOPS, timeout=5000)
     except PlaywrightTimeout:
         pass  # axe reports the boxes still missing
     page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-        return result.violations
-          .filter(v => v.impact === 'serious' || v.impact === 'critical')
-          .map(v => `${v.id} (${v.impact}): ${v.help}; ` +
-                    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-    }""",
+    page.evaluate(
+        """(tags) => { window.optbookAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}})
+          .then(result => result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id} (${v.impact}): ${v.help}; ` +
+                      v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))); }""",
         WCAG,
     )
+
+
+def axe_violations(page):
+    """The serious and critical WCAG 2.1 A/AA violations axe finds on ``page``."""
+    if not page.evaluate("() => 'optbookAxe' in window"):
+        start_axe(page)
+    return page.evaluate("() => window.optbookAxe")
+
+
+# What one visit of a page found, for the tests below: each page is loaded once in each
+# mode, the three side by side (each in a renderer of its own, so both cores work), and
+# axe runs in all three at once; the light page then answers the other checks.
+VISITS = {}
+
+
+def visit(browser, site, name):
+    if name not in VISITS:
+        opened = {mode: start_page(browser, f"{site}/{name}", **MODES[mode]) for mode in MODES}
+        for page, *_ in opened.values():
+            settle(page)
+        for page, *_ in opened.values():
+            start_axe(page)
+        found = {mode: axe_violations(page) for mode, (page, *_) in opened.items()}
+        found["dark theme"] = opened["dark"][0].evaluate("document.documentElement.dataset.theme")
+        light = opened["light"][0]
+        found["reader"] = reader_state(light)
+        found["explorers"] = explorer_descriptions(light)
+        for page, *_ in opened.values():
+            page.close()
+        VISITS[name] = found
+    return VISITS[name]
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", pages())
 def test_no_serious_accessibility_violation(browser, site, name, mode):
-    page, *_ = open_page(browser, f"{site}/{name}", **MODES[mode])
+    found = visit(browser, site, name)
     if mode == "dark":
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    violations = axe_violations(page)
-    page.close()
-    assert not violations, "\n".join(violations)
+        assert found["dark theme"] == "dark"
+    assert not found[mode], "\n".join(found[mode])
 
 
 def test_axe_finds_a_violation_when_there_is_one(browser, site):
@@ -78,13 +109,8 @@ def test_axe_finds_a_violation_when_there_is_one(browser, site):
     assert "color-contrast" in found and "button-name" in found
 
 
-@pytest.mark.parametrize("name", pages())
-def test_page_for_every_reader(browser, site, name):
-    """What axe does not check: alt text that describes, formulas out of the tab
-    order unless they scroll, no text on the site that only Jupyter should show, and
-    code of 88 columns that fits the column on a desktop."""
-    page, *_ = open_page(browser, f"{site}/{name}")
-    state = page.evaluate(
+def reader_state(page):
+    return page.evaluate(
         """() => ({
         alts: [...document.querySelectorAll('article img')].map(i => i.alt),
         stops: [...document.querySelectorAll('mjx-container')].filter(m => m.tabIndex >= 0)
@@ -94,7 +120,14 @@ def test_page_for_every_reader(browser, site, name):
                 .filter(p => p.scrollWidth > p.clientWidth).map(p => p.textContent.slice(0, 60)),
     })"""
     )
-    page.close()
+
+
+@pytest.mark.parametrize("name", pages())
+def test_page_for_every_reader(browser, site, name):
+    """What axe does not check: alt text that describes, formulas out of the tab
+    order unless they scroll, no text on the site that only Jupyter should show, and
+    code of 88 columns that fits the column on a desktop."""
+    state = visit(browser, site, name)["reader"]
     for alt in state["alts"]:
         words = alt.split()
         assert len(words) >= 8 and not alt.endswith(".png"), f"alt text {alt!r}"
@@ -153,12 +186,9 @@ def test_maths_and_code_on_a_phone(browser, site, name):
     assert state["figures"] and all(s >= 0.649 and t == 0 for s, t in state["figures"])
 
 
-@pytest.mark.parametrize("name", pages())
-def test_explorers_say_what_they_show(browser, site, name):
-    """Each explorer panel is an image whose name states its result in words (where each
-    series ends, or where it diverged) and follows the sliders; slider symbols are
-    typeset, never raw TeX; every explorer has a readout."""
-    page, *_ = open_page(browser, f"{site}/{name}")
+def explorer_descriptions(page):
+    """For each explorer: its panels' names, slider symbols, readout, and the panels'
+    names after its first slider moved to the other end."""
     explorers = page.locator(".optlib-explorer")
     described = []
     for e in range(explorers.count()):
@@ -177,8 +207,15 @@ def test_explorers_say_what_they_show(browser, site, name):
             "svgs => svgs.map(s => s.getAttribute('aria-label'))"
         )
         described.append((names, symbols, readout, moved))
-    page.close()
-    for names, symbols, readout, moved in described:
+    return described
+
+
+@pytest.mark.parametrize("name", pages())
+def test_explorers_say_what_they_show(browser, site, name):
+    """Each explorer panel is an image whose name states its result in words (where each
+    series ends, or where it diverged) and follows the sliders; slider symbols are
+    typeset, never raw TeX; every explorer has a readout."""
+    for names, symbols, readout, moved in visit(browser, site, name)["explorers"]:
         assert names and all(" ends at " in n or " diverges at step " in n for n in names), names
         assert moved != names, "a panel's description did not follow the slider"
         for text, typeset in symbols:

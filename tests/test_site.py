@@ -33,6 +33,14 @@ def pages():
 def open_page(browser, url, width=1280, dark=False):
     """Load a page (``width`` CSS pixels wide, in the dark colour mode if ``dark``);
     return it with the lists of external requests, errors and 404s."""
+    opened = start_page(browser, url, width, dark)
+    settle(opened[0])
+    return opened
+
+
+def start_page(browser, url, width=1280, dark=False):
+    """``open_page`` without waiting for the page: each page has a renderer of its own,
+    so pages started one after the other load side by side (see ``settle``)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     if dark:  # the theme reads the reader's choice from localStorage
         page.add_init_script("localStorage.setItem('mode', 'dark')")
@@ -41,10 +49,15 @@ def open_page(browser, url, width=1280, dark=False):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="commit")
+    return page, external, errors, missing
+
+
+def settle(page):
+    """Wait until a started page has loaded and MathJax has typeset it."""
+    page.wait_for_load_state("networkidle")
     wait_for_maths(page, timeout=20_000)  # MathJax typesets asynchronously
     page.wait_for_timeout(300)
-    return page, external, errors, missing
 
 
 def test_explorer_slider_redraws_from_the_embedded_data(browser, site):
