@@ -101,9 +101,20 @@ def test_page_reads_well_offline(browser, site, name):
     check_page(browser, site, name, SHOTS)
 
 
+# pages started ahead: while one page is checked, the next loads in its own renderer
+AHEAD = {}
+
+
 def check_page(browser, site, name, shots):
     """Open one page of the site served at ``site``; assert it reads well offline."""
-    page, external, errors, missing = open_page(browser, f"{site}/{name}")
+    opened = AHEAD.pop((site, name), None) or start_page(browser, f"{site}/{name}")
+    order = pages()
+    following = order[order.index(name) + 1 : order.index(name) + 2]
+    for after in following:
+        if (site, after) not in AHEAD:
+            AHEAD[site, after] = start_page(browser, f"{site}/{after}")
+    page, external, errors, missing = opened
+    settle(page)
     shot = shots / (name.replace("/", "_").replace(".html", ".png"))
     page.screenshot(path=str(shot), full_page=True)
     report = page.evaluate(
