@@ -210,12 +210,20 @@ _HEADINGS = """
 """
 
 
-def render_page(browser, url):
-    """One page of the book, printed: ``(pdf bytes, headings, number of explorers)``;
-    ``headings`` are ``(level, text)`` of the headings printed, the title first."""
+def start_page(browser, url):
+    """Start loading one page of the book; ``render_page`` prints it. Each page has a
+    renderer of its own, so the next page loads while one is printed."""
     page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url, wait_until="commit")
+    return page
+
+
+def render_page(page):
+    """One started page of the book, printed: ``(pdf bytes, headings, number of
+    explorers)``; ``headings`` are ``(level, text)`` of the headings printed, the title
+    first."""
     try:
-        page.goto(url, wait_until="load")
+        page.wait_for_load_state("load")
         wait_for_maths(page)
         page.emulate_media(media="print")
         explorers = page.evaluate(_FREEZE)
@@ -303,9 +311,12 @@ def build_pdf(browser, base_url, out=OUT, log=print):
     ``starts`` (each chapter's first page, from 0) and ``explorers`` (static figures made).
     """
     entries = toc_entries()
+    urls = [f"{base_url}/{file}.html" for _, file in entries]
     chapters, explorers = [], 0
-    for _, file in entries:
-        pdf, headings, count = render_page(browser, f"{base_url}/{file}.html")
+    ahead = start_page(browser, urls[0])
+    for k, (_, file) in enumerate(entries):
+        page, ahead = ahead, (start_page(browser, urls[k + 1]) if k + 1 < len(urls) else None)
+        pdf, headings, count = render_page(page)
         reader = PdfReader(io.BytesIO(pdf))
         if not headings:
             raise RuntimeError(f"{file}.html has no heading: is it in the built site?")
