@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from test_plotting import contrast as contrast_of
 from test_plotting import luminance
-from test_site import HTML, open_page
+from test_site import HTML, settle, start_page
 
 # Everything one explorer shows, with the colours the browser computed for it.
 MEASURE = """(root) => {
@@ -128,8 +128,13 @@ def measured(browser, site):
     pages = explorer_pages()
     assert pages, "no page of the site holds an explorer"
     found = {}
-    for name in pages:
-        page, _, errors, _ = open_page(browser, f"{site}/{name}")
+    ahead = start_page(browser, f"{site}/{pages[0]}")  # the next page loads while one is measured
+    for k, name in enumerate(pages):
+        (page, _, errors, _), ahead = (
+            ahead,
+            start_page(browser, f"{site}/{pages[k + 1]}") if k + 1 < len(pages) else None,
+        )
+        settle(page)
         roots = page.query_selector_all(".optlib-explorer")
         for mode in ("light", "dark"):
             page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
