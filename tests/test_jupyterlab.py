@@ -170,9 +170,12 @@ def lab(tmp_path_factory, chromium):
 MEASURED = {}
 
 
-def shut_down_kernels(url):
+def shut_down_kernels(url, name):
+    """Shut down the kernel of chapter ``name`` (the next chapter's, started ahead, runs on)."""
     request = urllib.request.Request(f"{url}/api/sessions?token={TOKEN}")
     for session in json.loads(urllib.request.urlopen(request, timeout=10).read()):
+        if session["path"] != f"book/{name}":
+            continue
         urllib.request.urlopen(
             urllib.request.Request(
                 f"{url}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE"
@@ -181,9 +184,14 @@ def shut_down_kernels(url):
         )
 
 
-def open_chapter(browser, url, name):
+def start_chapter(browser, url, name):
+    """A page that starts opening chapter ``name`` alone; ``ready`` waits for it."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{url}/lab/tree/book/{name}?reset&token={TOKEN}")  # this chapter alone
+    page.goto(f"{url}/lab/tree/book/{name}?reset&token={TOKEN}", wait_until="commit")
+    return page
+
+
+def ready(page):
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
         " && window.jupyterapp.shell.currentWidget.sessionContext"
@@ -193,10 +201,23 @@ def open_chapter(browser, url, name):
     return page
 
 
+def open_chapter(browser, url, name):
+    return ready(start_chapter(browser, url, name))
+
+
+# chapters started ahead: the next chapter opens (its page, its kernel) while one runs
+AHEAD = {}
+
+
 @pytest.mark.parametrize("name", CHAPTERS, ids=lambda n: Path(n).stem)
 def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     url, browser = lab
-    page = open_chapter(browser, url, name)
+    page = AHEAD.pop(name, None) or start_chapter(browser, url, name)
+    following = CHAPTERS[CHAPTERS.index(name) + 1 : CHAPTERS.index(name) + 2]
+    for after in following:
+        if after not in AHEAD:
+            AHEAD[after] = start_chapter(browser, url, after)
+    ready(page)
     started = time.perf_counter()
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_timeout(500)
@@ -243,7 +264,7 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
         "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
     )
     page.close()
-    shut_down_kernels(url)
+    shut_down_kernels(url, name)
     page = open_chapter(browser, url, name)
     try:  # the widget manager restores the saved models, then draws them
         page.wait_for_function(f"() => ({EXPLORERS})().length >= {n}", timeout=30_000)
@@ -255,7 +276,7 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     names = sorted(set(re.findall(r"\b\w+_text\b", page.evaluate(REPORT)["prose"])))
     page.screenshot(path=str(WORK / f"{Path(name).stem}-reopened.png"))
     page.close()
-    shut_down_kernels(url)
+    shut_down_kernels(url, name)
     assert "Error displaying widget" not in text, f"{name}: reopened with widget errors"
     assert drawn == n, f"{name}: reopened with {drawn} of its {n} explorers drawn"
     assert not names, f"{name}: reopened showing names, not numbers: {names}"
