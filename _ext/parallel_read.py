@@ -89,7 +89,6 @@ def _after_read(app, env):
     }
     # the time budget of a clean build (issue 16) is the reading, that is the execution,
     # of every chapter: measured here on every build, and kept beside the site
-    Path(app.outdir).parent.mkdir(parents=True, exist_ok=True)
     (Path(app.outdir).parent / "execution.json").write_text(json.dumps(report, indent=1) + "\n")
     logger.info(
         f"read {len(names)} documents in {wall:.1f} s with {app.parallel} workers, "
