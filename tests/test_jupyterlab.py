@@ -5,7 +5,8 @@ JupyterLab from the book's environment serves a copy of ``book/`` (made under
 and headless Chromium opens every chapter of the table of contents, as a reader would:
 
 - Run All: no cell fails, and every ``{eval}`` number in the prose evaluates;
-- the rendered prose shows no raw MyST (roles, directive options, label targets);
+- the rendered prose shows no raw MyST (roles, directive options, label targets) and no
+  reference or citation that jupyterlab-myst marks as not found;
 - every explorer: its first slider moves a few steps, and the figure changes each time
   (how long each change takes is recorded, not asserted: machines are noisy);
 - save, shut the kernel down, reopen: every explorer is drawn again from the widget state
@@ -66,6 +67,7 @@ REPORT = """() => {
   const errors = [];
   const evalErrors = [];
   const prose = [];
+  const unresolved = [];
   cells.forEach((c, i) => {
     if (c.model.type === 'code') {
       for (const o of c.model.outputs.toJSON()) {
@@ -80,9 +82,13 @@ REPORT = """() => {
       }
       const shown = c.node.querySelector('.jp-RenderedMySTMarkdown, .jp-MarkdownOutput');
       prose.push(shown ? shown.innerText : '');
+      // jupyterlab-myst's mark for a reference or citation it cannot resolve
+      for (const e of c.node.querySelectorAll('[title$="Not Found"], [title$="No Label"]')) {
+        unresolved.push(`cell ${i}: ${e.title}: ${e.innerText}`);
+      }
     }
   });
-  return {errors, evalErrors, prose: prose.join('\\n')};
+  return {errors, evalErrors, unresolved, prose: prose.join('\\n')};
 }"""
 
 # resolves with the time from the next key press to a new figure in explorer i
@@ -232,6 +238,7 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     assert not report["evalErrors"], f"{name}: prose numbers not shown: {report['evalErrors']}"
     names = sorted(set(re.findall(r"\b\w+_text\b", report["prose"])))
     assert not names, f"{name}: the prose shows names, not numbers: {names}"
+    assert not report["unresolved"], f"{name}: unresolved in JupyterLab: {report['unresolved']}"
     raw = sorted({m.group(0) for m in RAW_MYST.finditer(report["prose"])})
     assert not raw, f"{name}: raw MyST shows in the prose: {raw}"
 

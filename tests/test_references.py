@@ -1,0 +1,103 @@
+"""Citations and cross-references read the same on the site and in JupyterLab.
+
+jupyterlab-myst has no bibliography and knows only the open notebook, so in JupyterLab a
+``{cite}`` role shows its bare key and a ``{ref}`` to another chapter's label shows the
+label, each behind a warning sign. The chapters therefore cite with Markdown links whose
+text is the citation (``_ext/citations.py`` links them to the bibliography on the site),
+and give a reference to another page its text.
+"""
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pybtex.database import parse_file
+from pybtex.richtext import Text
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.md"))
+BIBLIOGRAPHY = parse_file(ROOT / "book" / "references.bib").entries
+LINK = re.compile(r"\[([^][]+)\]\(#([\w-]+)\)")
+
+
+def prose(path):
+    if path.suffix == ".md":
+        return path.read_text()
+    cells = json.loads(path.read_text())["cells"]
+    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def labels(path):
+    text = prose(path)
+    return (
+        set(re.findall(r"^\(([\w-]+)\)=", text, re.M))  # sections
+        | set(re.findall(r"^:label:\s*(\S+)", text, re.M))  # exercises, figures
+        | set(re.findall(r"\$\$\s*\(([\w-]+)\)", text))  # equations
+    )
+
+
+@cache
+def authors(key):
+    """How the book names a work: its authors' last names (one, two, or the first and
+    "et al."), or its title in italics when it has no author."""
+    entry = BIBLIOGRAPHY[key]
+    last = [
+        Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+        for p in entry.persons.get("author", [])
+    ]
+    if not last:
+        return "*" + Text.from_latex(entry.fields["title"]).render_as("text") + "*"
+    return {1: last[0], 2: " and ".join(last)}.get(len(last), f"{last[0]} et al.")
+
+
+def citation_forms(key):
+    """In the sentence, "Kingma and Ba (2015)"; in parentheses, "Kingma and Ba, 2015"."""
+    names, year = authors(key), BIBLIOGRAPHY[key].fields["year"]
+    return {f"{names} ({year})", f"{names}, {year}"}
+
+
+def test_how_works_are_named():
+    assert authors("igel2000improving") == "Igel and Hüsken"
+    assert authors("zeiler2012adadelta") == "Zeiler"
+    assert authors("wilson2017marginal") == "Wilson et al."
+    assert authors("seed-notes") == "*Adaptive Learning Rates*"
+    assert citation_forms("kingma2015adam") == {"Kingma and Ba (2015)", "Kingma and Ba, 2015"}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_citations_are_links_that_name_the_work(path):
+    text = prose(path)
+    roles = re.findall(r"\{cite(?::\w+)?\}`[^`]*`", text)
+    assert not roles, (
+        f"{path.name}: {roles[:3]}: JupyterLab shows a cite role as its bare key; write "
+        "[Kingma and Ba (2015)](#kingma2015adam) or ([Kingma and Ba, 2015](#kingma2015adam))"
+    )
+    wrong = [
+        (shown, key, sorted(citation_forms(key)))
+        for shown, key in LINK.findall(text)
+        if key in BIBLIOGRAPHY and shown not in citation_forms(key)
+    ]
+    assert not wrong, f"{path.name}: citation text does not match the bibliography: {wrong}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_references_to_other_pages_carry_their_text(path):
+    own = labels(path)
+    text = prose(path)
+    bare = [m for m in re.findall(r"\{(?:ref|numref|eq)\}`([\w-]+)`", text) if m not in own]
+    assert not bare, (
+        f"{path.name}: {bare}: JupyterLab cannot resolve a label on another page and shows "
+        "it raw; write {ref}`Title <label>`, or [text](#label) for an equation"
+    )
+    broken = re.findall(r"\{ref\}`[^`]*\n[^`]*`", text)
+    assert not broken, f"{path.name}: {broken}: JupyterLab shows a {{ref}} split over lines raw"
+
+
+def test_every_cited_key_and_label_exists():
+    everywhere = set().union(*(labels(p) for p in PAGES))
+    missing = sorted(
+        {key for p in PAGES for _, key in LINK.findall(prose(p))} - everywhere - set(BIBLIOGRAPHY)
+    )
+    assert not missing, f"links to targets that exist nowhere: {missing}"
