@@ -1,10 +1,13 @@
-"""Citations and cross-references read the same on the site and in JupyterLab.
+"""Citations, cross-references and numbers read the same on the site and in JupyterLab.
 
 jupyterlab-myst has no bibliography and knows only the open notebook, so in JupyterLab a
 ``{cite}`` role shows its bare key and a ``{ref}`` to another chapter's label shows the
 label, each behind a warning sign. The chapters therefore cite with Markdown links whose
 text is the citation (``_ext/citations.py`` links them to the bibliography on the site),
-and give a reference to another page its text.
+and give a reference to another page its text. The numbers of equations and exercises
+agree too: each chapter tells jupyterlab-myst the chapter number the website gives it, and
+every displayed equation has a label (the website numbers only labelled ones, JupyterLab
+all of them).
 """
 
 import json
@@ -13,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
@@ -77,9 +81,16 @@ def test_citations_are_links_that_name_the_work(path):
     wrong = [
         (shown, key, sorted(citation_forms(key)))
         for shown, key in LINK.findall(text)
-        if key in BIBLIOGRAPHY and shown not in citation_forms(key)
+        if key in BIBLIOGRAPHY and " ".join(shown.split()) not in citation_forms(key)
     ]
     assert not wrong, f"{path.name}: citation text does not match the bibliography: {wrong}"
+    # "Kingma and Ba ([Kingma and Ba, 2015](#kingma2015adam))" names the authors twice
+    twice = [
+        key
+        for names, key in re.findall(r"([^\s(\[][^(\[]{0,40}?)\s+\(\[[^][]+\]\(#([\w-]+)\)\)", text)
+        if key in BIBLIOGRAPHY and authors(key).split()[0] in names.split()[-3:]
+    ]
+    assert not twice, f"{path.name}: {twice}: write [Names (year)](#key) instead of Names ([...])"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
@@ -101,3 +112,37 @@ def test_every_cited_key_and_label_exists():
         {key for p in PAGES for _, key in LINK.findall(prose(p))} - everywhere - set(BIBLIOGRAPHY)
     )
     assert not missing, f"links to targets that exist nowhere: {missing}"
+
+
+def chapter_numbers():
+    """The website numbers the chapters of the table of contents' numbered parts 1, 2, ..."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [
+        Path(chapter["file"]).name
+        for part in toc["parts"]
+        if part.get("numbered")
+        for chapter in part["chapters"]
+    ]
+    return {name: number for number, name in enumerate(chapters, 1)}
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.suffix == ".ipynb"], ids=lambda p: p.name)
+def test_jupyterlab_numbers_equations_and_exercises_as_the_website(path):
+    first = json.loads(path.read_text())["cells"][0]
+    front = re.fullmatch(r"---\n(.*)\n---\s*", "".join(first["source"]), re.S)
+    number = chapter_numbers().get(path.stem)
+    if number is None:
+        assert front is None, f"{path.name} is not numbered on the website"
+    else:
+        assert front and yaml.safe_load(front.group(1)) == {
+            "numbering": {"enumerator": f"{number}.%s"}
+        }, f'{path.name}: the first cell must be front matter with enumerator "{number}.%s"'
+        assert "remove-cell" in first["metadata"].get("tags", []), (
+            f"{path.name}: the front-matter cell is for JupyterLab; tag it remove-cell"
+        )
+    unlabelled = [
+        m.group(1)[:40]
+        for m in re.finditer(r"\$\$(.*?)\$\$([ \t]*\([\w-]+\))?", prose(path), re.S)
+        if not m.group(2)
+    ]
+    assert not unlabelled, f"{path.name}: displayed equations without a label: {unlabelled}"
