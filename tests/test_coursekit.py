@@ -69,9 +69,11 @@ def test_student_edition_holds_no_solution(kit, path):
     )
     nb = student(kit, path.stem)
     text = " ".join(" ".join(source(c).split()) for c in nb.cells)
+    shown = " ".join(elsewhere.split())
     for ex in exercises:
         for sentence in sentences(ex.solution):
-            assert sentence not in text, f"{ex.label}: solution text in the edition"
+            if sentence not in shown:  # a sentence the chapter also shows outside solutions
+                assert sentence not in text, f"{ex.label}: solution text in the edition"
         for line in (ex.code + "\n" + ex.check).splitlines():
             line = line.strip()
             if len(line) >= 25 and line not in elsewhere:
