@@ -7,6 +7,7 @@ and headless Chromium opens every chapter of the table of contents, as a reader 
 - Run All: no cell fails, and every ``{eval}`` number in the prose evaluates;
 - the rendered prose shows no raw MyST (roles, directive options, label targets) and no
   reference or citation that jupyterlab-myst marks as not found;
+- sections and exercises carry the numbers the website gives them (9.2.1, Exercise 9.3);
 - every explorer: its first slider moves a few steps, and the figure changes each time
   (how long each change takes is recorded, not asserted: machines are noisy);
 - save, shut the kernel down, reopen: every explorer is drawn again from the widget state
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import pytest
 from test_notebooks import toc_files
+from test_references import chapter_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "_build" / "jupyterlab"
@@ -41,10 +43,11 @@ SETTINGS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overri
 SERVER = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "optbook.json"
 NO_NAGLE = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.py"
 
-# what MyST source looks like when a renderer did not understand it
+# what MyST source looks like when a renderer did not understand it (a label target is
+# ASCII with a hyphen, as every label of the book: rendered maths may put "(θ)=" on a line)
 RAW_MYST = re.compile(
     r"\{(?:glue|eval|cite|ref|eq|numref|exercise|solution|doc)[}:]|^:(?:label|class):"
-    r"|^\([\w-]+\)=\s*$|^```",
+    r"|^\([A-Za-z0-9_]+-[A-Za-z0-9_-]+\)=\s*$|^```",
     re.M,
 )
 
@@ -80,7 +83,7 @@ REPORT = """() => {
       for (const m of c.model.sharedModel.getSource().matchAll(/\\{eval\\}`([^`]*)`/g)) {
         if (!evaluated.has(m[1])) evalErrors.push(`cell ${i}: ${m[1]}`);
       }
-      const shown = c.node.querySelector('.jp-RenderedMySTMarkdown, .jp-MarkdownOutput');
+      const shown = c.node.querySelector('.jp-MarkdownOutput, .myst');
       prose.push(shown ? shown.innerText : '');
       // jupyterlab-myst's mark for a reference or citation it cannot resolve
       for (const e of c.node.querySelectorAll('[title$="Not Found"], [title$="No Label"]')) {
@@ -88,7 +91,9 @@ REPORT = """() => {
       }
     }
   });
-  return {errors, evalErrors, unresolved, prose: prose.join('\\n')};
+  const headings = [...panel.node.querySelectorAll('.jp-MarkdownCell :is(h2, h3, h4)')]
+    .map(h => (h.textContent.match(/^\\d+(\\.\\d+)*/) || [''])[0]);
+  return {errors, evalErrors, unresolved, headings, prose: prose.join('\\n')};
 }"""
 
 # resolves with the time from the next key press to a new figure in explorer i
@@ -111,6 +116,29 @@ LATENCY = """(i) => {
     setTimeout(() => { seen.disconnect(); resolve(null); }, 20000);
   });
 }""".replace("EXPLORERS", EXPLORERS)
+
+
+def website_numbers(name):
+    """The numbers the website gives a chapter's sections (chapter.section[.subsection])
+    and exercises, from the table of contents and the chapter's own headings."""
+    chapter = chapter_numbers().get(Path(name).stem)
+    if chapter is None:
+        return [], []
+    markdown = "\n".join(
+        "".join(c["source"])
+        for c in json.loads((ROOT / "book" / name).read_text())["cells"]
+        if c["cell_type"] == "markdown"
+    )
+    sections, counts = [], [0, 0, 0]
+    for hashes in re.findall(
+        r"^(#{2,4}) ", re.sub(r"^```.*?^```", "", markdown, flags=re.M | re.S), re.M
+    ):
+        depth = len(hashes) - 2
+        counts[depth] += 1
+        counts[depth + 1 :] = [0] * (2 - depth)
+        sections.append(".".join(map(str, [chapter, *counts[: depth + 1]])))
+    exercises = len(re.findall(r"^```\{exercise\}", markdown, re.M))
+    return sections, [f"{chapter}.{k}" for k in range(1, exercises + 1)]
 
 
 def free_port():
@@ -229,8 +257,12 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     page.wait_for_timeout(500)
     page.wait_for_function(RUN_FINISHED, timeout=300_000, polling=200)
     run_all = time.perf_counter() - started
-    try:  # markdown cells evaluate their {eval} roles after the code: wait for them
-        page.wait_for_function(f"() => ({REPORT})().evalErrors.length === 0", timeout=15_000)
+    try:  # markdown cells evaluate their {eval} roles after the code, then render the values
+        page.wait_for_function(
+            f"() => {{ const r = ({REPORT})();"
+            " return r.evalErrors.length === 0 && !/\\b\\w+_text\\b/.test(r.prose); }",
+            timeout=30_000,
+        )
     except Exception:
         pass  # reported below
     report = page.evaluate(REPORT)
@@ -241,6 +273,13 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, name):
     assert not report["unresolved"], f"{name}: unresolved in JupyterLab: {report['unresolved']}"
     raw = sorted({m.group(0) for m in RAW_MYST.finditer(report["prose"])})
     assert not raw, f"{name}: raw MyST shows in the prose: {raw}"
+    sections, exercises = website_numbers(name)
+    expected = sections or [""] * len(report["headings"])  # a page the website does not number
+    assert report["headings"] == expected, (
+        f"{name}: sections numbered {report['headings']}, on the website {sections}"
+    )
+    shown = sorted(set(re.findall(r"Exercise\s(\d+\.\d+)", report["prose"])))
+    assert shown == sorted(exercises), f"{name}: exercises {shown}, on the website {exercises}"
 
     latencies = []
     n = page.evaluate(f"() => ({EXPLORERS})().length")

@@ -3,11 +3,11 @@
 jupyterlab-myst has no bibliography and knows only the open notebook, so in JupyterLab a
 ``{cite}`` role shows its bare key and a ``{ref}`` to another chapter's label shows the
 label, each behind a warning sign. The chapters therefore cite with Markdown links whose
-text is the citation (``_ext/citations.py`` links them to the bibliography on the site),
-and give a reference to another page its text. The numbers of equations and exercises
-agree too: each chapter tells jupyterlab-myst the chapter number the website gives it, and
-every displayed equation has a label (the website numbers only labelled ones, JupyterLab
-all of them).
+text is the citation (``_ext/links.py`` links them to the bibliography on the site), and
+give a reference to another page its text. Section, equation and exercise numbers agree
+too: each chapter tells jupyterlab-myst the number the website gives it and to number
+headings, and every displayed equation has a label (the website numbers only labelled
+equations, JupyterLab all of them).
 """
 
 import json
@@ -127,7 +127,7 @@ def chapter_numbers():
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.suffix == ".ipynb"], ids=lambda p: p.name)
-def test_jupyterlab_numbers_equations_and_exercises_as_the_website(path):
+def test_jupyterlab_numbers_sections_equations_and_exercises_as_the_website(path):
     first = json.loads(path.read_text())["cells"][0]
     front = re.fullmatch(r"---\n(.*)\n---\s*", "".join(first["source"]), re.S)
     number = chapter_numbers().get(path.stem)
@@ -135,7 +135,7 @@ def test_jupyterlab_numbers_equations_and_exercises_as_the_website(path):
         assert front is None, f"{path.name} is not numbered on the website"
     else:
         assert front and yaml.safe_load(front.group(1)) == {
-            "numbering": {"enumerator": f"{number}.%s"}
+            "numbering": {"headings": True, "enumerator": f"{number}.%s"}
         }, f'{path.name}: the first cell must be front matter with enumerator "{number}.%s"'
         assert "remove-cell" in first["metadata"].get("tags", []), (
             f"{path.name}: the front-matter cell is for JupyterLab; tag it remove-cell"
@@ -146,3 +146,14 @@ def test_jupyterlab_numbers_equations_and_exercises_as_the_website(path):
         if not m.group(2)
     ]
     assert not unlabelled, f"{path.name}: displayed equations without a label: {unlabelled}"
+
+
+def test_labels_are_ascii_with_a_hyphen():
+    """tests/test_jupyterlab.py tells a raw label target from rendered maths this way."""
+    odd = sorted(
+        label
+        for path in PAGES
+        for label in re.findall(r"^\(([^)]*)\)=", prose(path), re.M)
+        if not re.fullmatch(r"[A-Za-z0-9_]+-[A-Za-z0-9_-]+", label)
+    )
+    assert not odd, f"labels that are not ASCII with a hyphen: {odd}"
