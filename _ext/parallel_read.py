@@ -88,8 +88,12 @@ def _after_read(app, env):
         "notebook_runtimes_s": runtimes,  # the notebooks this build executed
     }
     # the time budget of a clean build (issue 16) is the reading, that is the execution,
-    # of every chapter: measured here on every build, and kept beside the site
-    (Path(app.outdir).parent / "execution.json").write_text(json.dumps(report, indent=1) + "\n")
+    # of every chapter: measured here on every build that executes one, and kept beside
+    # the site (a build that executes nothing, such as the tests' rebuild of an unchanged
+    # book, keeps the last report)
+    if runtimes:
+        report_path = Path(app.outdir).parent / "execution.json"
+        report_path.write_text(json.dumps(report, indent=1) + "\n")
     logger.info(
         f"read {len(names)} documents in {wall:.1f} s with {app.parallel} workers, "
         f"executing {len(runtimes)} notebooks; their runtimes sum to {sum(runtimes.values()):.1f} s"
