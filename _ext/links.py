@@ -43,7 +43,7 @@ class Links(SphinxPostTransform):
                 anchor = nodes.make_id(f"equation-{target}")
             else:
                 continue
-            text = node[0].deepcopy() if node.children else nodes.Text(target)
+            text = node[0].deepcopy()  # the link's own text (refexplicit)
             node.replace_self(
                 make_refnode(self.app.builder, self.env.docname, docname, anchor, text, title)
             )

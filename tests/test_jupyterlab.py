@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 from test_notebooks import toc_files
-from test_references import chapter_numbers
+from test_references import chapter_numbers, prose
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "_build" / "jupyterlab"
@@ -124,11 +124,7 @@ def website_numbers(name):
     chapter = chapter_numbers().get(Path(name).stem)
     if chapter is None:
         return [], []
-    markdown = "\n".join(
-        "".join(c["source"])
-        for c in json.loads((ROOT / "book" / name).read_text())["cells"]
-        if c["cell_type"] == "markdown"
-    )
+    markdown = prose(ROOT / "book" / name)
     sections, counts = [], [0, 0, 0]
     for hashes in re.findall(
         r"^(#{2,4}) ", re.sub(r"^```.*?^```", "", markdown, flags=re.M | re.S), re.M

@@ -10,7 +10,6 @@ headings, and every displayed equation has a label (the website numbers only lab
 equations, JupyterLab all of them).
 """
 
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 import yaml
 from pybtex.database import parse_file
 from pybtex.richtext import Text
+from test_claims import cells, source
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.md"))
@@ -27,10 +27,10 @@ LINK = re.compile(r"\[([^][]+)\]\(#([\w-]+)\)")
 
 
 def prose(path):
+    """A page's Markdown: a Markdown page whole, a notebook's Markdown cells joined."""
     if path.suffix == ".md":
         return path.read_text()
-    cells = json.loads(path.read_text())["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return "\n\n".join(source(c) for c in cells(path, "markdown"))
 
 
 def labels(path):
@@ -128,7 +128,7 @@ def chapter_numbers():
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.suffix == ".ipynb"], ids=lambda p: p.name)
 def test_jupyterlab_numbers_sections_equations_and_exercises_as_the_website(path):
-    first = json.loads(path.read_text())["cells"][0]
+    first = cells(path)[0]
     front = re.fullmatch(r"---\n(.*)\n---\s*", "".join(first["source"]), re.S)
     number = chapter_numbers().get(path.stem)
     if number is None:
